@@ -1,0 +1,1 @@
+"""The OS2 governance report: parse any generation of it and compute levels."""
