@@ -1,0 +1,29 @@
+"""What a check returns: plain data, never side effects (as Allstar's policies do)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"                    # met, but not as OS2 advises (e.g. a non-MPL OSI licence)
+    NOT_CONFIGURED = "not_configured"  # the check cannot judge until the secretariat configures it
+    NOT_APPLICABLE = "not_applicable"  # not relevant at the target level
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: str                       # check id from config/checks.yaml, e.g. "licence"
+    status: Status
+    message: str                     # Danish, for people
+    hint: str = ""                   # Danish fix hint, empty when passing
+    path: str | None = None          # the file the result is about, for a link
+    requirements: tuple[str, ...] = ()  # P-1.2, F2, ...
+    details: dict = field(default_factory=dict)  # machine-readable extras (stable keys)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (Status.PASS, Status.WARN, Status.NOT_APPLICABLE)
