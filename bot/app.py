@@ -1,0 +1,87 @@
+"""The ASGI application: webhook intake, health, and the background runner, built by a factory."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.context import Services
+from bot.dispatch import Routes, default_routes, make_processor
+from bot.log import get_logger
+from bot.runner import Runner
+from bot.settings import Settings
+from bot.store import Store
+from bot.webhooks import WEBHOOK_PATH, WebhookEndpoint
+
+
+def create_app(settings: Settings, *, routes: Routes | None = None, services: Services | None = None,
+               run_jobs: bool = True, backoff_base: float = 1.0) -> Starlette:
+    """Build the app. `routes` and `services` are for tests; by default they come from handlers/ and settings."""
+    settings.require_app()
+    routes = default_routes() if routes is None else routes
+    log = get_logger(component="app")
+    state: dict = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        store = services.store if services else Store(settings.database_path)
+        svc = services or Services(settings=settings, store=store, github=_github_app(settings))
+        runner = Runner(store, make_processor(svc, routes), workers=settings.workers,
+                        max_attempts=settings.max_attempts, backoff_base=backoff_base)
+        endpoint.store = store
+        endpoint.on_journaled = runner.notify
+        state.update(store=store, runner=runner, services=svc)
+        if run_jobs:
+            await runner.start()
+        log.info("started", database=str(settings.database_path), github=settings.github_api_url,
+                 workers=settings.workers, run_jobs=run_jobs)
+        try:
+            yield
+        finally:
+            if run_jobs:
+                await runner.stop(settings.drain_seconds)
+            if not services:
+                store.close()
+            log.info("stopped")
+
+    endpoint = WebhookEndpoint(secret=settings.webhook_secret.get(), store=None, routes=routes,
+                               on_journaled=lambda: None)
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        store: Store | None = state.get("store")
+        try:
+            stats = await store.astats()  # a round trip through the store's thread proves the journal answers
+        except Exception as exc:
+            return JSONResponse({"status": "unavailable", "error": type(exc).__name__}, status_code=503)
+        return JSONResponse({
+            "status": "ok",
+            "queue_depth": stats.pending + stats.running,
+            "pending": stats.pending,
+            "running": stats.running,
+            "dead_letters": stats.dead,
+            "done": stats.done,
+            "oldest_pending_age_seconds": None if stats.oldest_pending_age is None else round(stats.oldest_pending_age, 3),
+            "time": time.time(),
+        })
+
+    app = Starlette(routes=[
+        Route(WEBHOOK_PATH, endpoint.handle, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+    ], lifespan=lifespan)
+    app.state.bot = state
+    return app
+
+
+def _github_app(settings: Settings):
+    from bot.github import GitHubApp
+
+    return GitHubApp(settings)

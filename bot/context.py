@@ -1,0 +1,51 @@
+"""What a handler gets: the delivery, its payload, a bound logger and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.errors import PermanentError
+from bot.settings import Settings
+from bot.store import Delivery, Store
+
+
+@dataclass
+class Services:
+    """The long-lived things a handler may use; tests pass their own."""
+
+    settings: Settings
+    store: Store
+    github: Any = None          # bot.github.GitHubApp, None when the App is not configured
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    delivery: Delivery
+    payload: dict[str, Any]
+    services: Services
+    log: Any
+
+    @property
+    def event(self) -> str:
+        return self.delivery.event
+
+    @property
+    def action(self) -> str | None:
+        return self.delivery.action
+
+    @property
+    def installation_id(self) -> int | None:
+        return self.delivery.installation_id
+
+    @property
+    def repository(self) -> dict[str, Any] | None:
+        return self.payload.get("repository")
+
+    def installation_client(self):
+        if self.services.github is None:
+            raise PermanentError("GitHub App not configured (APP_ID, PRIVATE_KEY)")
+        if self.installation_id is None:
+            raise PermanentError(f"{self.event} delivery has no installation: not sent to a GitHub App")
+        return self.services.github.installation(self.installation_id)

@@ -1,0 +1,222 @@
+"""The one way the bot talks to GitHub: App and installation clients built with githubkit.
+
+This module holds what every request needs: timeouts (githubkit has none by default),
+a per-client token cache (githubkit's default cache is global), retries that are safe
+(reads only; a write is never repeated blindly), rate-limit handling, and request
+counting (benchmarks and tests report API cost from the counter). Errors leave this
+module as the bot's own kinds: TransientError / RateLimited (retry later) or
+PermanentError (retrying cannot help).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from datetime import timedelta
+from typing import Any, AsyncIterator
+
+import httpx
+from githubkit import AppAuthStrategy, GitHub
+from githubkit.cache import MemCacheStrategy
+from githubkit.exception import (
+    GitHubException,
+    GraphQLFailed,
+    RateLimitExceeded,
+    RequestError,
+    RequestFailed,
+    RequestTimeout,
+)
+from githubkit.typing import RetryOption
+
+from bot.errors import PermanentError, RateLimited, TransientError
+from bot.settings import Settings
+
+USER_AGENT = "os2bot/0.1 (+https://github.com/OS2offdig)"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+# A rate limit that lifts within this many seconds is waited out in place; a longer one
+# goes back to the runner, which reschedules the whole delivery.
+WAIT_IN_PLACE_SECONDS = 5.0
+
+
+class RequestCounter:
+    """Counts requests by kind. Token requests are kept apart: API cost excludes them."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def record(self, request: httpx.Request) -> None:
+        path = request.url.path
+        if path.endswith("/access_tokens"):
+            kind = "token"
+        elif path.endswith("/graphql"):
+            kind = "graphql"
+        elif request.method in SAFE_METHODS:
+            kind = "read"
+        else:
+            kind = "write"
+        self.counts[kind] += 1
+
+    @property
+    def api_requests(self) -> int:
+        """Requests that cost API quota (every kind but installation tokens)."""
+        return sum(n for kind, n in self.counts.items() if kind != "token")
+
+    @property
+    def writes(self) -> int:
+        return self.counts["write"]
+
+    def snapshot(self) -> dict[str, int]:
+        return dict(self.counts)
+
+    def reset(self) -> None:
+        self.counts.clear()
+
+
+class _CountingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, counter: RequestCounter):
+        self._inner = inner
+        self._counter = counter
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._counter.record(request)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _retry_decision(exc: GitHubException, retry_count: int) -> RetryOption:
+    """githubkit's hook: retry reads on 5xx/timeouts twice, wait out short rate limits once."""
+    if isinstance(exc, RateLimitExceeded):
+        wait = exc.retry_after.total_seconds()
+        if retry_count < 1 and wait <= WAIT_IN_PLACE_SECONDS:
+            return RetryOption(True, exc.retry_after)
+        return RetryOption(False)
+    request = getattr(exc, "request", None)
+    is_read = request is not None and (request.method in SAFE_METHODS or request.url.path.endswith("/graphql"))
+    if not is_read or retry_count >= 2:
+        return RetryOption(False)
+    if isinstance(exc, RequestTimeout):
+        return RetryOption(True, timedelta(seconds=0.2 * (retry_count + 1)))
+    if isinstance(exc, RequestFailed) and exc.response.status_code in (500, 502, 503, 504):
+        return RetryOption(True, timedelta(seconds=0.2 * (retry_count + 1)))
+    return RetryOption(False)
+
+
+def translate(exc: Exception, what: str) -> Exception:
+    """githubkit's exceptions as the bot's error kinds, with a message fit for a log line."""
+    if isinstance(exc, RateLimitExceeded):
+        return RateLimited(f"GitHub rate limit on {what}", retry_after=exc.retry_after.total_seconds())
+    if isinstance(exc, RequestFailed):
+        status = exc.response.status_code
+        if status >= 500 or status == 429:
+            return TransientError(f"GitHub answered {status} to {what}")
+        if status in (401,):
+            # an installation token can expire between minting and use; the next attempt mints a new one
+            return TransientError(f"GitHub answered 401 to {what}")
+        return PermanentError(f"GitHub answered {status} to {what}")
+    if isinstance(exc, RequestTimeout):
+        return TransientError(f"GitHub timed out on {what}")
+    if isinstance(exc, RequestError):
+        return TransientError(f"GitHub unreachable on {what}: {type(exc.exc).__name__}")
+    if isinstance(exc, GraphQLFailed):
+        kinds = {e.type for e in exc.response.errors if e.type}
+        if kinds & {"RATE_LIMITED", "RATE_LIMIT"}:
+            return RateLimited(f"GitHub GraphQL rate limit on {what}", retry_after=60)
+        messages = "; ".join(e.message for e in exc.response.errors)[:300]
+        return PermanentError(f"GitHub GraphQL errors on {what}: {messages}")
+    return exc
+
+
+@contextlib.contextmanager
+def _translated(what: str):
+    try:
+        yield
+    except (GitHubException,) as exc:
+        raise translate(exc, what) from exc
+
+
+class InstallationClient:
+    """Requests made as one installation of the App (what handlers use)."""
+
+    def __init__(self, github: GitHub, installation_id: int):
+        self.github = github
+        self.installation_id = installation_id
+
+    async def rest(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
+        """A REST call returning raw JSON: models of githubkit reject some real payloads."""
+        what = f"{method} {path}"
+        with _translated(what):
+            response = await self.github.arequest(method, path, json=json, params=params)
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    async def rest_or_none(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Like rest(), but a 404 is an answer (not a member, no such file), not an error."""
+        try:
+            with _translated(f"{method} {path}"):
+                response = await self.github.arequest(method, path, **kwargs)
+        except PermanentError as exc:
+            if isinstance(exc.__cause__, RequestFailed) and exc.__cause__.response.status_code == 404:
+                return None
+            raise
+        if response.status_code == 204 or not response.content:
+            return {}
+        return response.json()
+
+    async def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        with _translated("GraphQL query"):
+            return await self.github.async_graphql(query, variables)
+
+    async def paginate(self, path: str, *, params: dict | None = None, max_pages: int = 20) -> AsyncIterator[Any]:
+        """Follow `page=` for list endpoints, stopping at a short page."""
+        params = {"per_page": 100, **(params or {})}
+        for page in range(1, max_pages + 1):
+            items = await self.rest("GET", path, params={**params, "page": page})
+            for item in items:
+                yield item
+            if len(items) < params["per_page"]:
+                return
+
+
+class GitHubApp:
+    """The App itself: mints installation clients; one token cache per GitHubApp."""
+
+    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None,
+                 counter: RequestCounter | None = None):
+        settings_key = settings.private_key
+        if settings.app_id is None or settings_key is None:
+            raise PermanentError("GitHub App settings missing: APP_ID and PRIVATE_KEY are required")
+        self.counter = counter or RequestCounter()
+        self._cache = MemCacheStrategy()
+        inner = transport or httpx.AsyncHTTPTransport(retries=0)
+        self.github = GitHub(
+            AppAuthStrategy(str(settings.app_id), settings_key.get()),
+            base_url=settings.github_api_url,
+            user_agent=USER_AGENT,
+            timeout=httpx.Timeout(settings.github_timeout, connect=min(5.0, settings.github_timeout)),
+            cache_strategy=self._cache,
+            http_cache=False,
+            auto_retry=_retry_decision,
+            async_transport=_CountingTransport(inner, self.counter),
+        )
+        self._installations: dict[int, InstallationClient] = {}
+
+    def installation(self, installation_id: int) -> InstallationClient:
+        client = self._installations.get(installation_id)
+        if client is None:
+            auth = self.github.auth.as_installation(installation_id)
+            client = InstallationClient(self.github.with_auth(auth), installation_id)
+            self._installations[installation_id] = client
+        return client
+
+    async def app_rest(self, method: str, path: str, *, json: Any = None) -> Any:
+        """A call made as the App (JWT): installations, the App's own identity."""
+        with _translated(f"{method} {path}"):
+            response = await self.github.arequest(method, path, json=json)
+        return response.json() if response.content else None
+
+    async def installation_for_repo(self, owner: str, repo: str) -> int:
+        data = await self.app_rest("GET", f"/repos/{owner}/{repo}/installation")
+        return int(data["id"])

@@ -1,0 +1,138 @@
+"""Processes journaled deliveries in the background.
+
+Serialised per queue key (one repository: in order, one at a time), concurrent across
+keys, retried with backoff on transient failures, dead-lettered after a bounded number
+of attempts. A crash loses nothing: what was running is pending again at the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from typing import Awaitable, Callable
+
+from bot.errors import PermanentError, TransientError
+from bot.log import get_logger
+from bot.store import Delivery, Store
+
+Process = Callable[[Delivery], Awaitable[None]]
+
+
+class Runner:
+    def __init__(self, store: Store, process: Process, *, workers: int = 4, max_attempts: int = 8,
+                 backoff_base: float = 1.0, backoff_cap: float = 300.0, job_timeout: float = 300.0):
+        self.store = store
+        self.process = process
+        self.workers = workers
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.job_timeout = job_timeout
+        self._wake = asyncio.Event()
+        self._inflight: dict[asyncio.Task, Delivery] = {}
+        self._stopping = False
+        self._loop_task: asyncio.Task | None = None
+        self.log = get_logger(component="runner")
+
+    # ---- lifecycle ------------------------------------------------------------
+    async def start(self) -> None:
+        recovered = await asyncio.to_thread(self.store.recover)
+        if recovered:
+            self.log.warning("deliveries_recovered", count=recovered)
+        self._loop_task = asyncio.create_task(self._loop(), name="os2bot-runner")
+
+    def notify(self) -> None:
+        """A delivery was journaled: look for work now."""
+        self._wake.set()
+
+    async def stop(self, timeout: float) -> None:
+        """Stop taking work; let work in flight finish within `timeout`, then put the rest back."""
+        self._stopping = True
+        self._wake.set()
+        if self._loop_task:
+            await self._loop_task
+        if self._inflight:
+            self.log.info("draining", in_flight=len(self._inflight), timeout=timeout)
+            done, pending = await asyncio.wait(list(self._inflight), timeout=timeout)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+                self.log.warning("drain_timeout_released", count=len(pending))
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._inflight)
+
+    # ---- the loop ---------------------------------------------------------------
+    async def _loop(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            free = self.workers - len(self._inflight)
+            if free > 0:
+                busy = frozenset(d.queue_key for d in self._inflight.values())
+                try:
+                    claimed = await self.store.claim(now=time.time(), limit=free, busy=busy)
+                except Exception:
+                    self.log.exception("claim_failed")
+                    claimed = []
+                for delivery in claimed:
+                    task = asyncio.create_task(self._run_one(delivery), name=f"delivery-{delivery.id}")
+                    self._inflight[task] = delivery
+                    task.add_done_callback(self._done)
+            await self._sleep_until_work()
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._inflight.pop(task, None)
+        self._wake.set()
+
+    async def _sleep_until_work(self) -> None:
+        timeout = 5.0
+        try:
+            due = await self.store.next_due()
+        except Exception:
+            due = None
+        if due is not None:
+            timeout = min(timeout, max(0.0, due - time.time()) + 0.01)
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+        except asyncio.TimeoutError:
+            pass
+
+    def _backoff(self, attempts: int, retry_after: float | None) -> float:
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempts - 1))
+        delay *= random.uniform(0.75, 1.25)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return delay
+
+    async def _run_one(self, delivery: Delivery) -> None:
+        log = self.log.bind(delivery=delivery.id, event=delivery.event, action=delivery.action,
+                            queue=delivery.queue_key, attempt=delivery.attempts)
+        started = time.monotonic()
+        try:
+            await asyncio.wait_for(self.process(delivery), timeout=self.job_timeout)
+        except asyncio.CancelledError:
+            await asyncio.shield(self.store.release(delivery.seq))
+            log.warning("delivery_released", reason="shutdown")
+            raise
+        except PermanentError as exc:
+            await self.store.dead_letter(delivery.seq, now=time.time(), error=str(exc))
+            log.error("delivery_dead", reason="permanent", error=str(exc))
+        except Exception as exc:
+            transient = isinstance(exc, (TransientError, asyncio.TimeoutError))
+            error = f"{type(exc).__name__}: {exc}"
+            if delivery.attempts >= self.max_attempts:
+                await self.store.dead_letter(delivery.seq, now=time.time(), error=error)
+                log.error("delivery_dead", reason="attempts_exhausted", error=error)
+                return
+            delay = self._backoff(delivery.attempts, getattr(exc, "retry_after", None))
+            await self.store.retry_later(delivery.seq, at=time.time() + delay, error=error)
+            if transient:
+                log.warning("delivery_retry", error=error, retry_in=round(delay, 2))
+            else:
+                log.exception("delivery_failed", error=error, retry_in=round(delay, 2))
+        else:
+            await self.store.finish(delivery.seq, now=time.time())
+            log.info("delivery_done", ms=round((time.monotonic() - started) * 1000, 1))

@@ -1,0 +1,39 @@
+"""Serve an ASGI app with uvicorn on a loopback port in a background thread (tests, sandbox, bench)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from typing import Iterator
+
+import uvicorn
+
+
+@contextlib.contextmanager
+def serve_in_thread(app, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 15.0) -> Iterator[str]:
+    """Yield the base URL while `app` is served; on exit, shut down gracefully (lifespan included)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    actual_port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="auto",
+                            timeout_graceful_shutdown=10)
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="uvicorn")
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("server thread exited during start-up (see the log above)")
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start in time")
+        time.sleep(0.01)
+    try:
+        yield f"http://{host}:{actual_port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

@@ -1,0 +1,182 @@
+"""Settings from the environment (and an optional .env), Probot's names where Probot has one.
+
+A missing or malformed setting stops start-up with one line naming the variable.
+Secrets are wrapped so that they never show up in a log line, a repr or an error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from bot.errors import SettingsError
+
+GITHUB_MAX_PAYLOAD = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+
+
+class Secret:
+    """A string that refuses to be printed."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str):
+        self._value = value
+
+    def get(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_id: int | None = None
+    private_key: Secret | None = None
+    webhook_secret: Secret | None = None
+    github_api_url: str = "https://api.github.com"
+    github_orgs: tuple[str, ...] = ()
+    database_path: Path = Path("os2bot.db")
+    host: str = "0.0.0.0"
+    port: int = 3000
+    log_level: str = "info"
+    log_format: str = "auto"          # json | console | auto (console on a terminal)
+    workers: int = 4                  # deliveries processed at once (never two for one repository)
+    max_attempts: int = 8             # then the delivery is dead-lettered
+    drain_seconds: float = 20.0       # how long SIGTERM waits for work in flight
+    github_timeout: float = 10.0
+    jira_url: str | None = None
+    jira_user: str | None = None
+    jira_token: Secret | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def require_app(self) -> None:
+        """The server cannot verify or act without these; the CLI's check command can."""
+        missing = [name for name, value in (
+            ("APP_ID", self.app_id),
+            ("PRIVATE_KEY or PRIVATE_KEY_PATH", self.private_key),
+            ("WEBHOOK_SECRET", self.webhook_secret),
+        ) if not value]
+        if missing:
+            raise SettingsError(f"{missing[0]}: required to serve webhooks (see README, 'Configuration')")
+
+
+def _int(env: Mapping[str, str], name: str, default: int | None, *, minimum: int = 0) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: expected a whole number, got {raw[:20]!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name}: expected a number >= {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: expected a number of seconds, got {raw[:20]!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name}: expected a positive number of seconds, got {raw[:20]!r}")
+    return value
+
+
+def _private_key(env: Mapping[str, str]) -> Secret | None:
+    inline = env.get("PRIVATE_KEY", "").strip()
+    path = env.get("PRIVATE_KEY_PATH", "").strip()
+    if inline and path:
+        raise SettingsError("PRIVATE_KEY_PATH: set either PRIVATE_KEY or PRIVATE_KEY_PATH, not both")
+    if path:
+        try:
+            pem = Path(path).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"PRIVATE_KEY_PATH: cannot read the key file ({type(exc).__name__})") from None
+        name = "PRIVATE_KEY_PATH"
+    elif inline:
+        pem = inline.replace("\\n", "\n")   # one-line form, as Probot accepts it
+        name = "PRIVATE_KEY"
+    else:
+        return None
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        load_pem_private_key(pem.encode("ascii", "replace"), password=None)
+    except (ValueError, TypeError):
+        raise SettingsError(f"{name}: expected a PEM-encoded RSA private key (-----BEGIN RSA PRIVATE KEY-----)") from None
+    return Secret(pem)
+
+
+def _database_path(env: Mapping[str, str]) -> Path:
+    raw = env.get("DATABASE_URL", "").strip()
+    if not raw:
+        return Path("os2bot.db")
+    if raw.startswith("sqlite:///"):
+        raw = raw[len("sqlite:///"):]
+    elif "://" in raw:
+        raise SettingsError("DATABASE_URL: expected sqlite:///path/to/file.db or a file path")
+    if not raw:
+        raise SettingsError("DATABASE_URL: expected sqlite:///path/to/file.db or a file path")
+    return Path(raw)
+
+
+def _url(env: Mapping[str, str], name: str, default: str | None) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.startswith(("http://", "https://")):
+        raise SettingsError(f"{name}: expected an http(s) URL, got {raw[:40]!r}")
+    return raw.rstrip("/")
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    """Read settings; with `dotenv`, a .env file in the working directory fills what the environment lacks."""
+    if env is None:
+        if dotenv and Path(".env").is_file():
+            from dotenv import dotenv_values
+
+            env = {**{k: v for k, v in dotenv_values(".env").items() if v is not None}, **os.environ}
+        else:
+            env = dict(os.environ)
+
+    log_level = env.get("LOG_LEVEL", "info").strip().lower() or "info"
+    if log_level not in ("debug", "info", "warning", "error"):
+        raise SettingsError(f"LOG_LEVEL: expected debug, info, warning or error, got {log_level[:20]!r}")
+    log_format = env.get("LOG_FORMAT", "auto").strip().lower() or "auto"
+    if log_format not in ("json", "console", "auto"):
+        raise SettingsError(f"LOG_FORMAT: expected json, console or auto, got {log_format[:20]!r}")
+    secret = env.get("WEBHOOK_SECRET", "")
+    orgs = tuple(o.strip() for o in env.get("GITHUB_ORGS", "").split(",") if o.strip())
+    jira_token = env.get("JIRA_TOKEN", "")
+
+    return Settings(
+        app_id=_int(env, "APP_ID", None, minimum=1),
+        private_key=_private_key(env),
+        webhook_secret=Secret(secret) if secret else None,
+        github_api_url=_url(env, "GITHUB_API_URL", "https://api.github.com"),
+        github_orgs=orgs,
+        database_path=_database_path(env),
+        host=env.get("HOST", "0.0.0.0").strip() or "0.0.0.0",
+        port=_int(env, "PORT", 3000, minimum=0),
+        log_level=log_level,
+        log_format=log_format,
+        workers=_int(env, "WORKERS", 4, minimum=1),
+        max_attempts=_int(env, "MAX_ATTEMPTS", 8, minimum=1),
+        drain_seconds=_float(env, "DRAIN_SECONDS", 20.0),
+        github_timeout=_float(env, "GITHUB_TIMEOUT", 10.0),
+        jira_url=_url(env, "JIRA_URL", None),
+        jira_user=env.get("JIRA_USER", "").strip() or None,
+        jira_token=Secret(jira_token) if jira_token else None,
+    )

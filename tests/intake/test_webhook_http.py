@@ -1,0 +1,180 @@
+"""The bot as GitHub sees it: signed deliveries over HTTP to a real server on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+
+import httpx
+import pytest
+
+from bot.app import create_app
+from bot.sandbox.deliveries import PAYLOADS, delivery_headers, load_payload, post_delivery
+from bot.sandbox.serving import serve_in_thread
+from bot.signature import sign
+from tests.conftest import SECRET, wait_for
+from tests.intake.recording import Recorder
+
+ALL_PAYLOADS = sorted(p.stem for p in PAYLOADS.glob("*.json"))
+
+
+@contextlib.contextmanager
+def running_bot(settings, recorder: Recorder | None = None, **kwargs):
+    recorder = recorder or Recorder()
+    app = create_app(settings, routes=recorder.routes(), backoff_base=0.05, **kwargs)
+    with serve_in_thread(app) as url:
+        yield url, app.state.bot, recorder
+
+
+def journaled(state) -> list[dict]:
+    return state["store"].deliveries()
+
+
+@pytest.mark.parametrize("name", ALL_PAYLOADS)
+def test_every_real_payload_is_accepted_and_dispatched(bot_settings, name):
+    event = name.split(".")[0]
+    with running_bot(bot_settings) as (url, state, recorder):
+        delivery = str(uuid.uuid4())
+        response = post_delivery(url, SECRET, event, load_payload(name), delivery_id=delivery)
+        if event == "ping":
+            assert response.status_code == 200 and response.json() == {"status": "pong"}
+            assert journaled(state) == []
+            return
+        assert response.status_code == 202, response.text
+        assert response.json() == {"status": "queued"}
+        wait_for(lambda: recorder.runs[delivery] == 1)
+        wait_for(lambda: state["store"].delivery_status(delivery)["status"] == "done")
+
+
+def test_bad_missing_and_sha1_only_signatures_are_401_and_nothing_is_journaled(bot_settings):
+    body = load_payload("repository.transferred.with-installation")
+    with running_bot(bot_settings) as (url, state, recorder):
+        good = delivery_headers(SECRET, "repository", body)
+        bad = {**good, "X-Hub-Signature-256": sign("wrong secret", body)}
+        missing = {k: v for k, v in good.items() if k != "X-Hub-Signature-256"}
+        sha1_only = {**missing, "X-Hub-Signature": "sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59"}
+        tampered_body = body.replace(b"transferred", b"transferrex")
+        for headers, content in ((bad, body), (missing, body), (sha1_only, body), (good, tampered_body)):
+            response = httpx.post(f"{url}/api/github/webhooks", content=content, headers=headers)
+            assert response.status_code == 401
+            assert "X-Hub-Signature-256" in response.json()["error"]
+        assert journaled(state) == []
+        assert sum(recorder.runs.values()) == 0
+
+
+def test_broken_json_is_400(bot_settings):
+    with running_bot(bot_settings) as (url, state, _):
+        for body in (b'{"action": "transferred", ', b"[1, 2, 3]", b"\xff\xfe not utf-8", b""):
+            response = httpx.post(f"{url}/api/github/webhooks", content=body,
+                                  headers=delivery_headers(SECRET, "repository", body))
+            assert response.status_code == 400, body
+        assert journaled(state) == []
+
+
+def test_missing_github_headers_are_400(bot_settings):
+    body = load_payload("repository.transferred.with-installation")
+    with running_bot(bot_settings) as (url, state, _):
+        for header in ("X-GitHub-Event", "X-GitHub-Delivery"):
+            headers = {k: v for k, v in delivery_headers(SECRET, "repository", body).items() if k != header}
+            response = httpx.post(f"{url}/api/github/webhooks", content=body, headers=headers)
+            assert response.status_code == 400
+            assert "X-GitHub-Event" in response.json()["error"]
+        assert journaled(state) == []
+
+
+def test_declared_oversize_body_is_413_before_reading(bot_settings):
+    import socket
+    from urllib.parse import urlsplit
+
+    with running_bot(bot_settings) as (url, state, _):
+        parts = urlsplit(url)
+        headers = delivery_headers(SECRET, "repository", b"{}")
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items() if k != "Content-Type")
+        request = (f"POST /api/github/webhooks HTTP/1.1\r\nHost: {parts.netloc}\r\n{head}"
+                   f"Content-Type: application/json\r\nContent-Length: {26 * 1024 * 1024}\r\n\r\n{{}}").encode()
+        # only 2 bytes of the 26 MB declared are ever sent: the answer must come from the header alone
+        with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+            sock.sendall(request)
+            answer = sock.recv(4096).decode()
+        assert answer.startswith("HTTP/1.1 413"), answer[:100]
+        assert journaled(state) == []
+
+
+def test_streamed_oversize_body_is_413_without_reading_it_all(bot_settings):
+    """Chunked upload, so no Content-Length to go by: the server stops at 25 MB and answers."""
+    import select
+    import socket
+    from urllib.parse import urlsplit
+
+    with running_bot(bot_settings) as (url, state, _):
+        parts = urlsplit(url)
+        headers = delivery_headers(SECRET, "repository", b"")
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        chunk = b" " * (1024 * 1024)
+        framed = b"%x\r\n" % len(chunk) + chunk + b"\r\n"
+        sent = 0
+        answer = b""
+        with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+            sock.sendall(f"POST /api/github/webhooks HTTP/1.1\r\nHost: {parts.netloc}\r\n{head}"
+                         "Transfer-Encoding: chunked\r\n\r\n".encode())
+            for _ in range(64):  # offer up to 64 MB
+                if select.select([sock], [], [], 0)[0]:
+                    break
+                try:
+                    sock.sendall(framed)
+                except OSError:
+                    break
+                sent += len(chunk)
+            select.select([sock], [], [], 5)
+            answer = sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:100]
+        assert sent < 40 * 1024 * 1024, f"the server kept reading: {sent} bytes sent before it answered"
+        assert journaled(state) == []
+
+
+def test_the_same_delivery_twice_runs_once(bot_settings):
+    body = load_payload("repository.transferred.with-installation")
+    with running_bot(bot_settings) as (url, state, recorder):
+        first = post_delivery(url, SECRET, "repository", body, delivery_id="d-1")
+        second = post_delivery(url, SECRET, "repository", body, delivery_id="d-1")
+        assert first.json() == {"status": "queued"}
+        assert second.status_code == 202 and second.json() == {"status": "duplicate"}
+        wait_for(lambda: state["store"].delivery_status("d-1")["status"] == "done")
+        third = post_delivery(url, SECRET, "repository", body, delivery_id="d-1")  # replay after processing
+        assert third.json() == {"status": "duplicate"}
+        assert recorder.runs["d-1"] == 1
+        assert len(journaled(state)) == 1
+
+
+def test_unknown_event_is_acknowledged_and_ignored(bot_settings):
+    with running_bot(bot_settings) as (url, state, recorder):
+        response = post_delivery(url, SECRET, "workflow_job", {"action": "queued"})
+        assert response.status_code == 202 and response.json() == {"status": "ignored"}
+        assert journaled(state) == []
+
+
+def test_health_and_readiness(bot_settings):
+    recorder = Recorder()
+    recorder.delay = 0.5
+    with running_bot(bot_settings, recorder) as (url, state, _):
+        assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}
+        post_delivery(url, SECRET, "repository", load_payload("repository.created.with-installation"))
+        ready = httpx.get(f"{url}/readyz").json()
+        assert ready["status"] == "ok"
+        assert ready["queue_depth"] == 1
+        assert ready["oldest_pending_age_seconds"] is not None
+        assert ready["dead_letters"] == 0
+        wait_for(lambda: httpx.get(f"{url}/readyz").json()["queue_depth"] == 0)
+
+
+def test_form_encoded_delivery_is_accepted(bot_settings):
+    from urllib.parse import quote
+
+    body = b"payload=" + quote(load_payload("repository.created.with-installation")).encode()
+    with running_bot(bot_settings) as (url, state, recorder):
+        headers = {**delivery_headers(SECRET, "repository", body, "form-1"),
+                   "Content-Type": "application/x-www-form-urlencoded"}
+        response = httpx.post(f"{url}/api/github/webhooks", content=body, headers=headers)
+        assert response.status_code == 202
+        wait_for(lambda: recorder.runs["form-1"] == 1)
