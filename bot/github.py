@@ -90,7 +90,8 @@ def _retry_decision(exc: GitHubException, retry_count: int) -> RetryOption:
     if isinstance(exc, RateLimitExceeded):
         wait = exc.retry_after.total_seconds()
         if retry_count < 1 and wait <= WAIT_IN_PLACE_SECONDS:
-            return RetryOption(True, exc.retry_after)
+            # githubkit sleeps 60 s for a falsy (zero) wait: never hand it one
+            return RetryOption(True, max(exc.retry_after, timedelta(seconds=0.1)))
         return RetryOption(False)
     request = getattr(exc, "request", None)
     is_read = request is not None and (request.method in SAFE_METHODS or request.url.path.endswith("/graphql"))

@@ -1,0 +1,136 @@
+"""The GitHub client at the HTTP edge (respx): tokens, timeouts, safe retries, counting."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+import respx
+
+from bot.errors import PermanentError, RateLimited, TransientError
+from bot.github import GitHubApp
+from bot.settings import load_settings
+
+API = "https://api.github.test"
+
+
+@pytest.fixture
+def settings(bot_env):
+    return load_settings({**bot_env, "GITHUB_API_URL": API, "GITHUB_TIMEOUT": "3"}, dotenv=False)
+
+
+def token_response(token: str = "ghs_test") -> httpx.Response:
+    expires = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return httpx.Response(201, json={"token": token, "expires_at": expires, "permissions": {"issues": "write"},
+                                     "repository_selection": "selected"})
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_installation_token_is_minted_once_and_reused(respx_mock, settings):
+    token = respx_mock.post("/app/installations/7/access_tokens").mock(return_value=token_response())
+    repo = respx_mock.get("/repos/OS2/x").mock(return_value=httpx.Response(200, json={"full_name": "OS2/x"}))
+    app = GitHubApp(settings)
+
+    async def go():
+        client = app.installation(7)
+        for _ in range(3):
+            assert (await client.rest("GET", "/repos/OS2/x"))["full_name"] == "OS2/x"
+
+    run(go())
+    assert token.call_count == 1 and repo.call_count == 3
+    assert repo.calls[0].request.headers["authorization"] == "token ghs_test"
+    assert app.counter.snapshot() == {"token": 1, "read": 3}
+    assert app.counter.api_requests == 3
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_two_apps_do_not_share_a_token_cache(respx_mock, settings):
+    token = respx_mock.post("/app/installations/7/access_tokens").mock(side_effect=[token_response("ghs_a"), token_response("ghs_b")])
+    repo = respx_mock.get("/repos/OS2/x").mock(return_value=httpx.Response(200, json={}))
+
+    async def go():
+        await GitHubApp(settings).installation(7).rest("GET", "/repos/OS2/x")
+        await GitHubApp(settings).installation(7).rest("GET", "/repos/OS2/x")
+
+    run(go())
+    assert token.call_count == 2
+    assert [c.request.headers["authorization"] for c in repo.calls] == ["token ghs_a", "token ghs_b"]
+
+
+def test_every_request_has_a_timeout(settings):
+    app = GitHubApp(settings)
+    timeout = app.github.config.timeout
+    assert timeout.read == 3 and timeout.connect == 3 and timeout.pool is not None
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_a_read_is_retried_on_502_but_a_write_is_not(respx_mock, settings):
+    respx_mock.post("/app/installations/7/access_tokens").mock(return_value=token_response())
+    read = respx_mock.get("/repos/OS2/x/issues/1").mock(side_effect=[httpx.Response(502), httpx.Response(200, json={"number": 1})])
+    write = respx_mock.post("/repos/OS2/x/issues").mock(return_value=httpx.Response(502))
+    client = GitHubApp(settings).installation(7)
+
+    async def go():
+        assert (await client.rest("GET", "/repos/OS2/x/issues/1"))["number"] == 1
+        with pytest.raises(TransientError, match="502"):
+            await client.rest("POST", "/repos/OS2/x/issues", json={"title": "t"})
+
+    run(go())
+    assert read.call_count == 2
+    assert write.call_count == 1   # never repeated blindly: the reconcile decides, after re-reading
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_a_long_rate_limit_goes_back_to_the_runner_with_its_wait(respx_mock, settings):
+    respx_mock.post("/app/installations/7/access_tokens").mock(return_value=token_response())
+    reset = int(datetime.now(timezone.utc).timestamp()) + 600
+    respx_mock.get("/repos/OS2/x").mock(return_value=httpx.Response(
+        403, json={"message": "API rate limit exceeded"},
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)}))
+    client = GitHubApp(settings).installation(7)
+    with pytest.raises(RateLimited) as err:
+        run(client.rest("GET", "/repos/OS2/x"))
+    assert 500 < err.value.retry_after <= 601
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_a_secondary_rate_limit_with_short_retry_after_is_waited_out(respx_mock, settings):
+    respx_mock.post("/app/installations/7/access_tokens").mock(return_value=token_response())
+    route = respx_mock.get("/repos/OS2/x").mock(side_effect=[
+        httpx.Response(403, json={"message": "You have exceeded a secondary rate limit"}, headers={"retry-after": "0"}),
+        httpx.Response(200, json={"ok": True})])
+    assert run(GitHubApp(settings).installation(7).rest("GET", "/repos/OS2/x")) == {"ok": True}
+    assert route.call_count == 2
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_not_found_is_permanent_and_rest_or_none_answers_none(respx_mock, settings):
+    respx_mock.post("/app/installations/7/access_tokens").mock(return_value=token_response())
+    respx_mock.get("/orgs/OS2/teams/board/memberships/someone").mock(return_value=httpx.Response(404, json={"message": "Not Found"}))
+    client = GitHubApp(settings).installation(7)
+    with pytest.raises(PermanentError, match="404"):
+        run(client.rest("GET", "/orgs/OS2/teams/board/memberships/someone"))
+    assert run(client.rest_or_none("GET", "/orgs/OS2/teams/board/memberships/someone")) is None
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_github_down_is_transient(respx_mock, settings):
+    respx_mock.post("/app/installations/7/access_tokens").mock(side_effect=httpx.ConnectError("refused"))
+    with pytest.raises(TransientError, match="unreachable"):
+        run(GitHubApp(settings).installation(7).rest("GET", "/repos/OS2/x"))
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_graphql_errors_are_reported_with_their_message(respx_mock, settings):
+    respx_mock.post("/app/installations/7/access_tokens").mock(return_value=token_response())
+    respx_mock.post("/graphql").mock(return_value=httpx.Response(200, json={
+        "data": None, "errors": [{"type": "NOT_FOUND", "message": "Could not resolve to a Repository"}]}))
+    with pytest.raises(PermanentError, match="Could not resolve"):
+        run(GitHubApp(settings).installation(7).graphql("query { viewer { login } }"))

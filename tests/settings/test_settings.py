@@ -1,0 +1,85 @@
+"""Settings: Probot's names, one clear line for each mistake, secrets never printed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.errors import SettingsError
+from bot.settings import load_settings
+
+
+def test_probot_names_are_read(bot_env, private_key_pem):
+    s = load_settings({**bot_env, "PORT": "8080", "HOST": "127.0.0.1", "GITHUB_ORGS": "OS2offdig, os2sandbox"}, dotenv=False)
+    assert s.app_id == 4242 and s.port == 8080 and s.host == "127.0.0.1"
+    assert s.private_key.get().strip() == private_key_pem.strip()
+    assert s.github_orgs == ("OS2offdig", "os2sandbox")
+
+
+def test_private_key_from_a_file_and_in_one_line(bot_env, private_key_pem, tmp_path):
+    key_file = tmp_path / "app.pem"
+    key_file.write_text(private_key_pem)
+    env = {k: v for k, v in bot_env.items() if k != "PRIVATE_KEY"}
+    assert load_settings({**env, "PRIVATE_KEY_PATH": str(key_file)}, dotenv=False).private_key.get().strip() == private_key_pem.strip()
+    one_line = private_key_pem.replace("\n", "\\n")
+    assert load_settings({**env, "PRIVATE_KEY": one_line}, dotenv=False).private_key.get().strip() == private_key_pem.strip()
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("APP_ID", "abc", "APP_ID: expected a whole number"),
+    ("APP_ID", "0", "APP_ID: expected a number >= 1"),
+    ("PORT", "http", "PORT: expected a whole number"),
+    ("PRIVATE_KEY", "not a key", "PRIVATE_KEY: expected a PEM-encoded RSA private key"),
+    ("GITHUB_API_URL", "api.github.com", "GITHUB_API_URL: expected an http(s) URL"),
+    ("DATABASE_URL", "postgres://db/bot", "DATABASE_URL: expected sqlite:///"),
+    ("LOG_LEVEL", "loud", "LOG_LEVEL: expected debug, info, warning or error"),
+    ("LOG_FORMAT", "xml", "LOG_FORMAT: expected json, console or auto"),
+    ("DRAIN_SECONDS", "-1", "DRAIN_SECONDS: expected a positive number"),
+])
+def test_a_malformed_setting_is_named_with_what_is_expected(bot_env, name, value, expected):
+    with pytest.raises(SettingsError) as err:
+        load_settings({**bot_env, name: value}, dotenv=False)
+    assert str(err.value).startswith(expected)
+
+
+def test_missing_key_file_is_named(bot_env, tmp_path):
+    env = {k: v for k, v in bot_env.items() if k != "PRIVATE_KEY"}
+    with pytest.raises(SettingsError, match="^PRIVATE_KEY_PATH: cannot read the key file"):
+        load_settings({**env, "PRIVATE_KEY_PATH": str(tmp_path / "missing.pem")}, dotenv=False)
+
+
+def test_serving_requires_the_app_settings(bot_env):
+    env = {k: v for k, v in bot_env.items() if k != "WEBHOOK_SECRET"}
+    with pytest.raises(SettingsError, match="^WEBHOOK_SECRET: required"):
+        load_settings(env, dotenv=False).require_app()
+
+
+def test_secrets_never_appear_in_repr_or_errors(bot_env, private_key_pem):
+    s = load_settings({**bot_env, "JIRA_TOKEN": "jira-secret-token"}, dotenv=False)
+    text = repr(s) + str(s)
+    for secret in ("test-webhook-secret", "jira-secret-token", private_key_pem.splitlines()[1]):
+        assert secret not in text
+    with pytest.raises(SettingsError) as err:
+        load_settings({**bot_env, "PRIVATE_KEY": "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0\n-----END RSA PRIVATE KEY-----"}, dotenv=False)
+    assert "c2VjcmV0" not in str(err.value)
+
+
+def test_dotenv_fills_what_the_environment_lacks(tmp_path, monkeypatch, bot_env):
+    (tmp_path / ".env").write_text("APP_ID=77\nPORT=4000\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PORT", "5000")
+    s = load_settings()
+    assert s.app_id == 77 and s.port == 5000
+
+
+def test_serve_stops_with_one_line_naming_the_variable(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main(['serve']))"],
+        env={"PATH": "/usr/bin:/bin", "APP_ID": "x", "PYTHONPATH": str(root)},
+        cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "os2bot: APP_ID: expected a whole number, got 'x'"
