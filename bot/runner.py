@@ -20,6 +20,7 @@ Process = Callable[[Delivery], Awaitable[None]]
 
 
 class Runner:
+    CLAIM_INTERVAL = 0.01
     def __init__(self, store: Store, process: Process, *, workers: int = 4, max_attempts: int = 8,
                  backoff_base: float = 1.0, backoff_cap: float = 300.0, job_timeout: float = 300.0):
         self.store = store
@@ -33,6 +34,7 @@ class Runner:
         self._inflight: dict[asyncio.Task, Delivery] = {}
         self._stopping = False
         self._loop_task: asyncio.Task | None = None
+        self._finished = False
         self.log = get_logger(component="runner")
 
     # ---- lifecycle ------------------------------------------------------------
@@ -85,20 +87,23 @@ class Runner:
 
     def _done(self, task: asyncio.Task) -> None:
         self._inflight.pop(task, None)
+        self._finished = True
         self._wake.set()
 
     async def _sleep_until_work(self) -> None:
-        timeout = 5.0
         try:
             due = await self.store.next_due()
         except Exception:
             due = None
-        if due is not None:
-            timeout = min(timeout, max(0.0, due - time.time()) + 0.01)
+        timeout = 5.0 if due is None else min(5.0, max(0.0, due - time.time()) + 0.01)
         try:
             await asyncio.wait_for(self._wake.wait(), timeout=timeout)
         except asyncio.TimeoutError:
-            pass
+            return
+        if not self._finished and not self._stopping:
+            # woken by intake: let a burst of deliveries gather before looking for work again
+            await asyncio.sleep(self.CLAIM_INTERVAL)
+        self._finished = False
 
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
         delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempts - 1))

@@ -51,6 +51,7 @@ class Settings:
     workers: int = 4                  # deliveries processed at once (never two for one repository)
     max_attempts: int = 8             # then the delivery is dead-lettered
     drain_seconds: float = 20.0       # how long SIGTERM waits for work in flight
+    journal_sync: str = "normal"      # normal: survives a crash or kill -9; full: also a power cut (slower)
     github_timeout: float = 10.0
     jira_url: str | None = None
     jira_user: str | None = None
@@ -157,6 +158,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     log_format = env.get("LOG_FORMAT", "auto").strip().lower() or "auto"
     if log_format not in ("json", "console", "auto"):
         raise SettingsError(f"LOG_FORMAT: expected json, console or auto, got {log_format[:20]!r}")
+    journal_sync = env.get("JOURNAL_SYNC", "normal").strip().lower() or "normal"
+    if journal_sync not in ("normal", "full"):
+        raise SettingsError(f"JOURNAL_SYNC: expected normal or full, got {journal_sync[:20]!r}")
     secret = env.get("WEBHOOK_SECRET", "")
     orgs = tuple(o.strip() for o in env.get("GITHUB_ORGS", "").split(",") if o.strip())
     jira_token = env.get("JIRA_TOKEN", "")
@@ -175,6 +179,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         workers=_int(env, "WORKERS", 4, minimum=1),
         max_attempts=_int(env, "MAX_ATTEMPTS", 8, minimum=1),
         drain_seconds=_float(env, "DRAIN_SECONDS", 20.0),
+        journal_sync=journal_sync,
         github_timeout=_float(env, "GITHUB_TIMEOUT", 10.0),
         jira_url=_url(env, "JIRA_URL", None),
         jira_user=env.get("JIRA_USER", "").strip() or None,

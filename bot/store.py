@@ -1,8 +1,8 @@
 """The SQLite journal: every acknowledged delivery, its processing state, and small caches.
 
-One thread owns the write connection. Deliveries that arrive together are committed
-together (group commit): each request still waits for its own commit before the 202,
-but 32 concurrent requests cost one fsync, not 32. The journal and cache are never the
+Deliveries that arrive together are committed together (group commit): each request
+still waits for its own durable commit before the 202, but 32 concurrent requests cost
+one fsync, not 32. The journal and cache are never the
 only copy of a decision (that lives in the onboarding issue); they are how the bot
 remembers what it was asked to do and has not done yet.
 """
@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import queue
 import sqlite3
 import threading
 import time
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -37,7 +35,9 @@ CREATE TABLE IF NOT EXISTS deliveries (
     last_error      TEXT,
     finished_at     REAL
 );
-CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (status, queue_key, seq);
+CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (queue_key, seq) WHERE status IN ('pending', 'running');
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_dead ON deliveries (seq) WHERE status = 'dead';
 CREATE TABLE IF NOT EXISTS kv (
     namespace  TEXT NOT NULL,
     key        TEXT NOT NULL,
@@ -82,141 +82,131 @@ def _row_to_delivery(row: tuple) -> Delivery:
     return Delivery(*row)
 
 
-class _Append:
-    __slots__ = ("delivery",)
-
-    def __init__(self, delivery: Delivery):
-        self.delivery = delivery
-
-
 class Store:
-    """Thread-owned SQLite connection; every method is safe to call from any thread or coroutine."""
+    """One SQLite connection, used inline under a lock: no thread hops on the hot path.
 
-    def __init__(self, path: Path | str, *, synchronous: str = "FULL"):
+    Journal appends (what a 202 promises) are batched per turn of the event loop (group
+    commit). In WAL mode every commit survives a crash or kill -9 of the bot; with
+    `journal_sync="full"` appends also fsync, so they survive a power cut, at the price
+    of blocking the event loop for the fsync (see bench/bench_intake.py for the cost).
+    Bookkeeping after that (claim, done, retry) never fsyncs: a power cut may forget
+    that a delivery was done, and the next reconcile repeats it harmlessly.
+    """
+
+    def __init__(self, path: Path | str, *, journal_sync: str = "normal"):
         self.path = Path(path)
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-        self._synchronous = synchronous
-        self._thread = threading.Thread(target=self._run, name="os2bot-store", daemon=True)
-        self._closed = False
-        self._thread.start()
-        self._ready.wait()
-        if self._error:
-            raise self._error
-
-    # ---- the writer thread -------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
-        if self.path.parent and not self.path.parent.exists():
+        self._durable_appends = journal_sync == "full"
+        if not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA busy_timeout=5000")
+        # checkpoints copy the WAL into the database file: tens of milliseconds that must
+        # not stall request handling, so a background thread does them, not the commits
+        self._conn.execute("PRAGMA wal_autocheckpoint=0")
+        self._conn.executescript(SCHEMA)
+        self._appends: list[tuple[Delivery, asyncio.Future]] = []
+        self._closed = False
+        self._stop_checkpoints = threading.Event()
+        self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="os2bot-checkpoint", daemon=True)
+        self._checkpointer.start()
+
+    def _checkpoint_loop(self, interval: float = 0.1) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(f"PRAGMA synchronous={self._synchronous}")
-        conn.execute("PRAGMA busy_timeout=5000")
-        conn.executescript(SCHEMA)
-        return conn
-
-    def _run(self) -> None:
+        conn.execute("PRAGMA busy_timeout=1000")
         try:
-            conn = self._connect()
-        except BaseException as exc:  # reported to the constructor
-            self._error = exc
-            self._ready.set()
-            return
-        self._ready.set()
-        while True:
-            item = self._queue.get()
-            if item is None:
-                break
-            batch = [item]
-            while len(batch) < 256:
+            while not self._stop_checkpoints.wait(interval):
                 try:
-                    nxt = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if nxt is None:
-                    self._queue.put(None)
-                    break
-                batch.append(nxt)
-            self._execute_batch(conn, batch)
-        conn.close()
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    pass   # busy or locked: the next round will do it
+        finally:
+            conn.close()
 
-    def _execute_batch(self, conn: sqlite3.Connection, batch: list) -> None:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            results = [self._apply(conn, op) for op, _ in batch]
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if len(batch) > 1:  # find the one that failed; the others still go through
-                for one in batch:
-                    self._execute_batch(conn, [one])
-                return
-            op, fut = batch[0]
+    def call(self, fn: Callable[[sqlite3.Connection], Any], *, durable: bool = False) -> Any:
+        """Run `fn(conn)` in one transaction and return its result."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("store is closed")
+            conn = self._conn
+            if durable:
+                conn.execute("PRAGMA synchronous=FULL")
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                result = self._apply(conn, op)
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:
+                try:
+                    result = fn(conn)
+                    conn.execute("COMMIT")
+                except BaseException:
                     conn.execute("ROLLBACK")
-                fut.set_exception(exc)
-            else:
-                fut.set_result(result)
-            return
-        for (_, fut), result in zip(batch, results):
-            fut.set_result(result)
-
-    @staticmethod
-    def _apply(conn: sqlite3.Connection, op: Any) -> Any:
-        if isinstance(op, _Append):
-            d = op.delivery
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO deliveries (id, event, action, queue_key, installation_id, payload,"
-                " received_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (d.id, d.event, d.action, d.queue_key, d.installation_id, d.payload, d.received_at, d.received_at),
-            )
-            return cur.rowcount == 1
-        return op(conn)
-
-    def _submit(self, op: Any) -> Future:
-        if self._closed:
-            raise RuntimeError("store is closed")
-        fut: Future = Future()
-        self._queue.put((op, fut))
-        return fut
-
-    def call(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
-        """Run `fn(conn)` in one transaction on the store's thread and return its result."""
-        return self._submit(fn).result()
+                    raise
+            finally:
+                if durable:
+                    conn.execute("PRAGMA synchronous=NORMAL")
+            return result
 
     async def acall(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
-        return await asyncio.wrap_future(self._submit(fn))
+        return self.call(fn)
 
     def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._queue.put(None)
-            self._thread.join(timeout=10)
+        self._stop_checkpoints.set()
+        self._checkpointer.join(timeout=10)
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._conn.close()
 
     # ---- journal -----------------------------------------------------------
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, d: Delivery) -> bool:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO deliveries (id, event, action, queue_key, installation_id, payload,"
+            " received_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (d.id, d.event, d.action, d.queue_key, d.installation_id, d.payload, d.received_at, d.received_at),
+        )
+        return cur.rowcount == 1
+
     async def append(self, delivery: Delivery) -> bool:
-        """Commit a delivery; False when its id is already journaled (a redelivery)."""
-        return await asyncio.wrap_future(self._submit(_Append(delivery)))
+        """Commit a delivery durably; False when its id is already journaled (a redelivery).
+
+        Appends made in the same turn of the event loop share one transaction and one fsync.
+        """
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._appends.append((delivery, fut))
+        if len(self._appends) == 1:
+            loop.call_soon(self._flush_appends)
+        return await fut
+
+    def _flush_appends(self) -> None:
+        batch, self._appends = self._appends, []
+        try:
+            results = self.call(lambda c: [self._insert(c, d) for d, _ in batch], durable=self._durable_appends)
+        except Exception as exc:
+            for _, fut in batch:
+                if not fut.done():
+                    fut.set_exception(exc)
+            return
+        for (_, fut), result in zip(batch, results):
+            if not fut.done():
+                fut.set_result(result)
 
     def append_sync(self, delivery: Delivery) -> bool:
-        return self._submit(_Append(delivery)).result()
+        return self.call(lambda c: self._insert(c, delivery), durable=self._durable_appends)
 
     async def claim(self, *, now: float, limit: int, busy: frozenset[str]) -> list[Delivery]:
         """Take the oldest due delivery of each idle queue and mark it running."""
 
         def op(conn: sqlite3.Connection) -> list[Delivery]:
+            # the head of each queue (its oldest open delivery), if it is pending and due
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= ?"
-                " AND d.seq = (SELECT MIN(seq) FROM deliveries o WHERE o.queue_key = d.queue_key"
-                "              AND o.status IN ('pending', 'running'))"
-                " ORDER BY d.seq LIMIT ?",
+                f"SELECT {', '.join('d.' + c for c in _COLUMNS.split(', '))} FROM"
+                " (SELECT queue_key, MIN(seq) AS head FROM deliveries"
+                "  WHERE status IN ('pending', 'running') GROUP BY queue_key) h"
+                " JOIN deliveries d ON d.seq = h.head"
+                " WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.seq LIMIT ?",
                 (now, limit + len(busy)),
             ).fetchall()
             taken = [_row_to_delivery(r) for r in rows if r[3] not in busy][:limit]
