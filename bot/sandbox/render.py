@@ -205,6 +205,11 @@ def repo_json(state: GitHubState, repo: Repository, urls: Urls, *, full: bool = 
         "created_at": iso(repo.created_at),
         "updated_at": iso(repo.pushed_at or repo.created_at),
         "allow_forking": True,
+        "allow_auto_merge": False,
+        "allow_merge_commit": True,
+        "allow_rebase_merge": True,
+        "allow_squash_merge": True,
+        "delete_branch_on_merge": False,
         "web_commit_signoff_required": False,
         "license": license_json(repo.license_spdx(), urls),
         "forks": 0,
@@ -289,6 +294,7 @@ def issue_json(state: GitHubState, repo: Repository, issue: Issue, urls: Urls) -
         "timeline_url": f"{api}/timeline",
         "performed_via_github_app": performed_via(state, issue.user, urls),
         "state_reason": issue.state_reason,
+        "pinned_comment": None,
     }
 
 
@@ -307,6 +313,8 @@ def comment_json(state: GitHubState, repo: Repository, comment: Comment, urls: U
         "author_association": author_association(state, repo, comment.user),
         "performed_via_github_app": performed_via(state, comment.user, urls),
         "reactions": reaction_rollup(comment.reactions, f"{api}/reactions"),
+        "pin": None,
+        "minimized": None,
     }
 
 
