@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -81,3 +82,11 @@ def app_github(base_url: str, state: GitHubState) -> GitHub:
 def github(app_github: GitHub, installation: Installation) -> GitHub:
     """Authenticated as OS2's installation (installation token), as the bot works."""
     return app_github.with_auth(app_github.auth.as_installation(installation.id))
+
+
+@pytest.fixture
+def raw(base_url: str, state: GitHubState, installation: Installation) -> Iterator[httpx.Client]:
+    """Plain HTTP with an installation token, for requests githubkit would refuse to send."""
+    token = state.issue_token(installation.id).token
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"token {token}"}) as client:
+        yield client
