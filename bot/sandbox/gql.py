@@ -703,7 +703,7 @@ _RUBY_STYLE: list[tuple[re.Pattern[str], Callable[[re.Match[str]], dict[str, Any
      lambda m: {"message": f"Field '{m[3]}' doesn't accept argument '{m[1]}'",
                 "extensions": {"code": "argumentNotAccepted", "name": m[3], "typeName": "Field",
                                "argumentName": m[1]}}),
-    (re.compile(r"^Field '(\w+)' argument '(\w+)' of type '.*' is required, but it was not provided\."),
+    (re.compile(r"^Argument '\w+\.(\w+)\((\w+):\)' of type '.*' is required, but it was not provided\."),
      lambda m: {"message": f"Field '{m[1]}' is missing required arguments: {m[2]}",
                 "extensions": {"code": "missingRequiredArguments", "className": "Field", "name": m[1],
                                "arguments": m[2]}}),
