@@ -30,14 +30,23 @@ def request_id() -> str:
     return ":".join(secrets.token_hex(n).upper() for n in (2, 2, 3, 3, 4))
 
 
-def create_app(state: GitHubState) -> Starlette:
+class StateHolder:
+    """Lets one running server serve a fresh world per test (set `.state`)."""
+
+    def __init__(self, state: GitHubState):
+        self.state = state
+
+
+def create_app(state: GitHubState | StateHolder) -> Starlette:
     """An ASGI app serving `state` as api.github.com would."""
+    holder = state if isinstance(state, StateHolder) else StateHolder(state)
 
     async def endpoint(request: Request) -> Response:
-        if state.latency:
-            await asyncio.sleep(state.latency)
+        world = holder.state
+        if world.latency:
+            await asyncio.sleep(world.latency)
         raw = await request.body()
-        return handle(state, request, raw)
+        return handle(world, request, raw)
 
     methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"]
     return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from githubkit import AppAuthStrategy, GitHub
 from githubkit.cache import MemCacheStrategy
 
-from bot.sandbox.github import GitHubState, Installation, serve_github_standin
+from bot.sandbox.github import GitHubStandin, GitHubState, Installation
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "github-rest"
 ORG = "OS2offdig"
@@ -61,10 +61,17 @@ def installation(state: GitHubState) -> Installation:
     return next(i for i in state.installations.values() if i.account == ORG)
 
 
+@pytest.fixture(scope="session")
+def server(app_key: str) -> Iterator[GitHubStandin]:
+    """One server for the session; each test gets its own world through `base_url`."""
+    with GitHubStandin(GitHubState(private_key_pem=app_key)) as running:
+        yield running
+
+
 @pytest.fixture
-def base_url(state: GitHubState) -> Iterator[str]:
-    with serve_github_standin(state) as url:
-        yield url
+def base_url(server: GitHubStandin, state: GitHubState) -> str:
+    server.state = state
+    return server.url
 
 
 def app_client(base_url: str, app_id: int, private_key: str) -> GitHub:
