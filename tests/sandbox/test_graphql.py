@@ -205,3 +205,14 @@ async def test_fields_the_stand_in_does_not_implement_fail_loudly(github: GitHub
     with pytest.raises(GraphQLFailed) as failed:
         await github.async_graphql('mutation { addComment(input: {subjectId: "x", body: "y"}) { clientMutationId } }')
     assert failed.value.response.errors[0].type == "STANDIN_UNSUPPORTED"
+
+
+async def test_the_labels_filter_matches_any_label_unlike_rest(github: GitHub, state: GitHubState):
+    state.add_issue(FULL, "A", labels=["onboarding"])
+    state.add_issue(FULL, "B", labels=["os2"])
+    state.add_issue(FULL, "C")
+    data = await github.async_graphql(ISSUES, {"owner": ORG, "name": REPO, "first": 10,
+                                               "filterBy": {"labels": ["onboarding", "os2"]}})
+    assert [n["title"] for n in data["repository"]["issues"]["nodes"]] == ["A", "B"]
+    rest = await github.rest.issues.async_list_for_repo(ORG, REPO, labels="onboarding,os2")
+    assert rest.parsed_data == []
