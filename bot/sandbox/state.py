@@ -1,0 +1,584 @@
+"""The stand-in's world: an in-memory GitHub that tests can arrange and inspect.
+
+Everything the HTTP layer serves lives here, behind one lock, so tests can set a
+scene before the bot acts and read the result after (`issues(repo)`, `comments`),
+and the served app can mutate it from uvicorn's thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import re
+import secrets
+import string
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+BOT_SLUG = "os2bot"
+REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
+PERMISSION_ROLES = ("admin", "maintain", "write", "triage", "read")
+TOKEN_LIFETIME = timedelta(hours=1)
+
+# What GitHub's licence detection reports for the licences OS2 meets most.
+LICENSES: dict[str, tuple[str, str, str]] = {
+    # spdx: (key, name, a phrase of the licence text that identifies it)
+    "MPL-2.0": ("mpl-2.0", "Mozilla Public License 2.0", "Mozilla Public License Version 2.0"),
+    "MIT": ("mit", "MIT License", "Permission is hereby granted, free of charge"),
+    "EUPL-1.2": ("eupl-1.2", "European Union Public License 1.2", "EUROPEAN UNION PUBLIC LICENCE v. 1.2"),
+    "GPL-3.0": ("gpl-3.0", "GNU General Public License v3.0", "GNU GENERAL PUBLIC LICENSE\n                       Version 3"),
+    "AGPL-3.0": ("agpl-3.0", "GNU Affero General Public License v3.0", "GNU AFFERO GENERAL PUBLIC LICENSE"),
+    "LGPL-3.0": ("lgpl-3.0", "GNU Lesser General Public License v3.0", "GNU LESSER GENERAL PUBLIC LICENSE"),
+    "GPL-2.0": ("gpl-2.0", "GNU General Public License v2.0", "GNU GENERAL PUBLIC LICENSE\n                       Version 2"),
+    "Apache-2.0": ("apache-2.0", "Apache License 2.0", "Apache License\n                           Version 2.0"),
+    "BSD-3-Clause": ("bsd-3-clause", 'BSD 3-Clause "New" or "Revised" License', "Neither the name of the copyright holder"),
+    "NOASSERTION": ("other", "Other", ""),
+}
+LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING)(\.[A-Za-z0-9]+)?$", re.I)
+_AUTO = object()
+
+
+def node_id(kind: str, number: int) -> str:
+    """GitHub's legacy global id: base64 of '<len>:<Type><id>' (e.g. 'MDU6SXNzdWUx')."""
+    return base64.b64encode(f"0{len(kind)}:{kind}{number}".encode()).decode()
+
+
+def git_blob_sha(content: bytes) -> str:
+    """The git object id GitHub reports for a file (same hash as `git hash-object`)."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class StandinError(Exception):
+    """A request GitHub would refuse: carries the status and GitHub's error body."""
+
+    def __init__(self, status: int, message: str, errors: list[dict[str, Any]] | None = None,
+                 documentation_url: str = "https://docs.github.com/rest", headers: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+        self.documentation_url = documentation_url
+        self.headers = dict(headers or {})
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"message": self.message}
+        if self.errors is not None:
+            out["errors"] = self.errors
+        out["documentation_url"] = self.documentation_url
+        out["status"] = str(self.status)
+        return out
+
+
+@dataclass
+class User:
+    login: str
+    id: int
+    type: str = "User"  # User, Bot or Organization
+
+    @property
+    def node_id(self) -> str:
+        return node_id(self.type, self.id)
+
+
+@dataclass
+class Label:
+    id: int
+    name: str
+    color: str = "ededed"
+    description: str | None = None
+    default: bool = False
+
+
+@dataclass
+class Reaction:
+    id: int
+    user: str
+    content: str
+    created_at: datetime
+
+
+@dataclass
+class Comment:
+    id: int
+    repo: str  # "owner/name"
+    issue_number: int
+    body: str
+    user: str
+    created_at: datetime
+    updated_at: datetime
+    reactions: list[Reaction] = field(default_factory=list)
+
+
+@dataclass
+class Issue:
+    id: int
+    number: int
+    title: str
+    body: str | None
+    user: str
+    created_at: datetime
+    updated_at: datetime
+    state: str = "open"
+    state_reason: str | None = None
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    labels: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    reactions: list[Reaction] = field(default_factory=list)
+    locked: bool = False
+
+
+@dataclass
+class Repository:
+    id: int
+    owner: str
+    name: str
+    created_at: datetime
+    private: bool = False
+    archived: bool = False
+    has_issues: bool = True
+    description: str | None = None
+    default_branch: str = "main"
+    homepage: str | None = None
+    topics: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    license: Any = _AUTO  # spdx id, None, or _AUTO (detect from LICENSE file)
+    issues: dict[int, Issue] = field(default_factory=dict)
+    labels: dict[str, Label] = field(default_factory=dict)  # lower-cased name → label
+    collaborators: dict[str, str] = field(default_factory=dict)  # login → role
+    next_number: int = 1
+    pushed_at: datetime | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def license_spdx(self) -> str | None:
+        """Explicit licence, or what GitHub would detect from a LICENSE/COPYING file."""
+        if self.license is not _AUTO:
+            return self.license
+        for path, content in sorted(self.files.items()):
+            if "/" in path or not LICENSE_FILE.match(path):
+                continue
+            text = content.decode("utf-8", "replace")
+            squashed = " ".join(text.split())
+            for spdx, (_key, _name, phrase) in LICENSES.items():
+                if phrase and " ".join(phrase.split()) in squashed:
+                    return spdx
+            return "NOASSERTION"
+        return None
+
+
+@dataclass
+class TeamMembership:
+    role: str = "member"  # member or maintainer
+    state: str = "active"  # active or pending
+
+
+@dataclass
+class Team:
+    id: int
+    org: str
+    slug: str
+    name: str
+    description: str | None = None
+    privacy: str = "closed"
+    members: dict[str, TeamMembership] = field(default_factory=dict)
+
+
+@dataclass
+class Installation:
+    id: int
+    account: str
+    account_type: str  # Organization or User
+    repository_selection: str  # all or selected
+    repositories: list[str]  # repo names under the account, when selected
+    permissions: dict[str, str]
+    events: list[str]
+    created_at: datetime
+    suspended_at: datetime | None = None
+
+    def covers(self, repo: Repository) -> bool:
+        if repo.owner.lower() != self.account.lower():
+            return False
+        return self.repository_selection == "all" or repo.name.lower() in {r.lower() for r in self.repositories}
+
+
+@dataclass
+class Token:
+    token: str
+    installation_id: int
+    expires_at: datetime
+    permissions: dict[str, str]
+    repositories: list[str] | None  # full names, or None for all the installation covers
+
+
+@dataclass
+class App:
+    id: int
+    slug: str
+    name: str
+    owner: str
+    client_id: str
+    private_key_pem: str
+    public_key_pem: str
+    created_at: datetime
+
+    @property
+    def bot_login(self) -> str:
+        return f"{self.slug}[bot]"
+
+
+@dataclass
+class LoggedRequest:
+    """One request as the stand-in saw it; `kind` is 'rest' or 'graphql'."""
+
+    method: str
+    path: str
+    status: int
+    kind: str
+    write: bool
+    auth: str  # app, installation or none
+    installation_id: int | None = None
+    query: str | None = None  # the GraphQL document, for kind == 'graphql'
+
+
+@dataclass
+class Fault:
+    remaining: int
+    status: int
+    kind: str  # error, primary or secondary
+    retry_after: int
+    match: re.Pattern[str] | None
+
+
+DEFAULT_PERMISSIONS = {"issues": "write", "contents": "read", "metadata": "read", "members": "read"}
+
+
+class GitHubState:
+    """The stand-in's whole world. Every public method takes the one lock."""
+
+    def __init__(self, app_id: int = 123456, slug: str = BOT_SLUG, *, app_owner: str = "OS2",
+                 private_key_pem: str | None = None,
+                 now: datetime | None = None, ids_from: int = 1000):
+        self.lock = threading.RLock()
+        self._ids = itertools.count(ids_from)
+        self._epoch = now or datetime.now(timezone.utc).replace(microsecond=0)
+        self._real_start = datetime.now(timezone.utc)
+        self._offset = timedelta()
+        self.frozen = now is not None
+        if private_key_pem is None:
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            private_key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                serialization.NoEncryption()).decode()
+        loaded = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+        public_pem = loaded.public_key().public_bytes(serialization.Encoding.PEM,
+                                                      serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        self.users: dict[str, User] = {}
+        self.add_user(app_owner, type="Organization")
+        self.app = App(id=app_id, slug=slug, name=slug, owner=app_owner, client_id=f"Iv1.{secrets.token_hex(8)}",
+                       private_key_pem=private_key_pem, public_key_pem=public_pem, created_at=self.now())
+        self.bot = self.add_user(self.app.bot_login, type="Bot")
+        self.installations: dict[int, Installation] = {}
+        self.repos: dict[str, Repository] = {}  # lower-cased full name → repo
+        self.teams: dict[tuple[str, str], Team] = {}  # (org lower, slug) → team
+        self.org_members: dict[str, dict[str, str]] = {}  # org lower → login → role (member/admin)
+        self.public_members: dict[str, set[str]] = {}
+        self.tokens: dict[str, Token] = {}
+        self.log: list[LoggedRequest] = []
+        self.faults: list[Fault] = []
+        self.latency: float = 0.0
+        self.rate_used: dict[str, int] = {}
+        self.rate_limit = 5000
+
+    # --- time and ids -------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """Stand-in time: real time (or frozen at `now=`) plus whatever `advance` added."""
+        if self.frozen:
+            return self._epoch + self._offset
+        return (datetime.now(timezone.utc) + self._offset).replace(microsecond=0)
+
+    def advance(self, **delta: float) -> None:
+        """Move the stand-in's clock, e.g. `advance(hours=2)` to expire tokens."""
+        with self.lock:
+            self._offset += timedelta(**delta)
+
+    def next_id(self) -> int:
+        with self.lock:
+            return next(self._ids)
+
+    # --- arranging the world ------------------------------------------------------
+
+    @property
+    def private_key_pem(self) -> str:
+        return self.app.private_key_pem
+
+    def add_user(self, login: str, type: str = "User") -> User:
+        with self.lock:
+            key = login.lower()
+            if key not in self.users:
+                self.users[key] = User(login=login, id=self.next_id(), type=type)
+            return self.users[key]
+
+    def user(self, login: str) -> User | None:
+        with self.lock:
+            return self.users.get(login.lower())
+
+    def add_installation(self, account: str, *, account_type: str = "Organization",
+                         repositories: Iterable[str] | None = None,
+                         permissions: Mapping[str, str] | None = None,
+                         events: Iterable[str] = ("issues", "issue_comment", "repository"),
+                         installation_id: int | None = None) -> Installation:
+        """Install the App on an account; `repositories=None` means all of its repos."""
+        with self.lock:
+            self.add_user(account, type=account_type)
+            inst = Installation(
+                id=installation_id or self.next_id(), account=account, account_type=account_type,
+                repository_selection="all" if repositories is None else "selected",
+                repositories=list(repositories or []),
+                permissions=dict(permissions or DEFAULT_PERMISSIONS), events=list(events), created_at=self.now())
+            self.installations[inst.id] = inst
+            return inst
+
+    def add_repo(self, owner: str, name: str, files: Mapping[str, bytes | str] | None = None,
+                 **attrs: Any) -> Repository:
+        """Create a repository; attrs are Repository fields (private, archived, license, …)."""
+        with self.lock:
+            if owner.lower() not in self.users:
+                self.add_user(owner, type="Organization")
+            repo = Repository(id=self.next_id(), owner=self.users[owner.lower()].login, name=name,
+                              created_at=self.now(), pushed_at=self.now(), **attrs)
+            self.repos[repo.full_name.lower()] = repo
+            for path, content in (files or {}).items():
+                self.put_file(repo.full_name, path, content)
+            return repo
+
+    def repo(self, full_name: str) -> Repository:
+        with self.lock:
+            try:
+                return self.repos[full_name.lower()]
+            except KeyError:
+                raise KeyError(f"no repository {full_name!r} in the stand-in") from None
+
+    def find_repo(self, owner: str, name: str) -> Repository | None:
+        with self.lock:
+            return self.repos.get(f"{owner}/{name}".lower())
+
+    def put_file(self, repo: str, path: str, content: bytes | str) -> None:
+        with self.lock:
+            r = self.repo(repo)
+            r.files[path.strip("/")] = content.encode() if isinstance(content, str) else bytes(content)
+            r.pushed_at = self.now()
+
+    def delete_file(self, repo: str, path: str) -> None:
+        with self.lock:
+            del self.repo(repo).files[path.strip("/")]
+
+    def add_label(self, repo: str, name: str, color: str = "ededed", description: str | None = None) -> Label:
+        with self.lock:
+            r = self.repo(repo)
+            existing = r.labels.get(name.lower())
+            if existing:
+                return existing
+            label = Label(id=self.next_id(), name=name, color=color, description=description)
+            r.labels[name.lower()] = label
+            return label
+
+    def add_issue(self, repo: str, title: str, body: str | None = None, user: str = "octocat",
+                  labels: Iterable[str] = (), assignees: Iterable[str] = ()) -> Issue:
+        """An issue opened by a person (or by the bot, with user=state.app.bot_login)."""
+        with self.lock:
+            r = self.repo(repo)
+            self.add_user(user)
+            now = self.now()
+            issue = Issue(id=self.next_id(), number=r.next_number, title=title, body=body,
+                          user=self.users[user.lower()].login, created_at=now, updated_at=now)
+            r.next_number += 1
+            for name in labels:
+                issue.labels.append(self.add_label(repo, name).name)
+            issue.assignees = [self.add_user(a).login for a in assignees]
+            r.issues[issue.number] = issue
+            return issue
+
+    def add_comment(self, repo: str, number: int, body: str, user: str = "octocat") -> Comment:
+        """A comment written by a person on an issue."""
+        with self.lock:
+            issue = self.issue(repo, number)
+            self.add_user(user)
+            now = self.now()
+            comment = Comment(id=self.next_id(), repo=self.repo(repo).full_name, issue_number=number, body=body,
+                              user=self.users[user.lower()].login, created_at=now, updated_at=now)
+            issue.comments.append(comment)
+            issue.updated_at = now
+            return comment
+
+    def add_reaction(self, target: Issue | Comment, content: str, user: str) -> tuple[Reaction, bool]:
+        """React once per (user, content) like GitHub; returns (reaction, created)."""
+        if content not in REACTIONS:
+            raise StandinError(422, "Validation Failed", [{"resource": "Reaction", "code": "custom", "field": "content",
+                                                             "message": f"{content} is not a valid content"}])
+        with self.lock:
+            login = self.add_user(user).login
+            for existing in target.reactions:
+                if existing.user.lower() == login.lower() and existing.content == content:
+                    return existing, False
+            reaction = Reaction(id=self.next_id(), user=login, content=content, created_at=self.now())
+            target.reactions.append(reaction)
+            return reaction, True
+
+    def add_org_member(self, org: str, login: str, role: str = "member", public: bool = False) -> None:
+        with self.lock:
+            self.add_user(org, type="Organization")
+            self.add_user(login)
+            self.org_members.setdefault(org.lower(), {})[self.users[login.lower()].login] = role
+            if public:
+                self.public_members.setdefault(org.lower(), set()).add(login.lower())
+
+    def add_team(self, org: str, slug: str, name: str | None = None, **attrs: Any) -> Team:
+        with self.lock:
+            self.add_user(org, type="Organization")
+            key = (org.lower(), slug.lower())
+            if key not in self.teams:
+                self.teams[key] = Team(id=self.next_id(), org=self.users[org.lower()].login, slug=slug,
+                                       name=name or slug, **attrs)
+            return self.teams[key]
+
+    def add_team_member(self, org: str, team: str, login: str, role: str = "member", state: str = "active") -> None:
+        """Put a person on an org team; an active member is also an org member, as on GitHub."""
+        with self.lock:
+            t = self.add_team(org, team)
+            user = self.add_user(login)
+            t.members[user.login] = TeamMembership(role=role, state=state)
+            if state == "active" and user.login not in self.org_members.get(org.lower(), {}):
+                self.add_org_member(org, login)
+
+    def remove_team_member(self, org: str, team: str, login: str) -> None:
+        with self.lock:
+            t = self.teams[(org.lower(), team.lower())]
+            for member in list(t.members):
+                if member.lower() == login.lower():
+                    del t.members[member]
+
+    def add_collaborator(self, repo: str, login: str, permission: str = "write") -> None:
+        if permission not in PERMISSION_ROLES:
+            raise ValueError(f"permission must be one of {PERMISSION_ROLES}")
+        with self.lock:
+            self.repo(repo).collaborators[self.add_user(login).login] = permission
+
+    # --- reading the world (for assertions) ---------------------------------------
+
+    def issues(self, repo: str) -> list[Issue]:
+        with self.lock:
+            return sorted(self.repo(repo).issues.values(), key=lambda i: i.number)
+
+    def issue(self, repo: str, number: int) -> Issue:
+        with self.lock:
+            try:
+                return self.repo(repo).issues[number]
+            except KeyError:
+                raise KeyError(f"no issue #{number} in {repo}") from None
+
+    def comments(self, repo: str, number: int) -> list[Comment]:
+        with self.lock:
+            return list(self.issue(repo, number).comments)
+
+    def find_comment(self, repo: Repository, comment_id: int) -> tuple[Issue, Comment] | None:
+        with self.lock:
+            for issue in repo.issues.values():
+                for comment in issue.comments:
+                    if comment.id == comment_id:
+                        return issue, comment
+            return None
+
+    # --- tokens -------------------------------------------------------------------
+
+    def issue_token(self, installation_id: int, permissions: Mapping[str, str] | None = None,
+                    repositories: list[str] | None = None) -> Token:
+        with self.lock:
+            alphabet = string.ascii_letters + string.digits
+            value = "ghs_" + "".join(secrets.choice(alphabet) for _ in range(36))
+            token = Token(token=value, installation_id=installation_id, expires_at=self.now() + TOKEN_LIFETIME,
+                          permissions=dict(permissions or self.installations[installation_id].permissions),
+                          repositories=repositories)
+            self.tokens[value] = token
+            return token
+
+    def installation_for(self, repo: Repository) -> Installation | None:
+        with self.lock:
+            for inst in self.installations.values():
+                if inst.covers(repo) and inst.suspended_at is None:
+                    return inst
+            return None
+
+    # --- test hooks -----------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        with self.lock:
+            return list(self.log)
+
+    def count(self, **where: Any) -> int:
+        """Requests whose fields equal `where` (e.g. kind='graphql', write=True, method='POST');
+        `path` may be a regular expression matched against the whole path."""
+        pattern = where.pop("path", None)
+        with self.lock:
+            found = 0
+            for entry in self.log:
+                if pattern is not None and not re.fullmatch(pattern, entry.path):
+                    continue
+                if all(getattr(entry, key) == value for key, value in where.items()):
+                    found += 1
+            return found
+
+    def reset_counts(self) -> None:
+        with self.lock:
+            self.log.clear()
+
+    def fail_next(self, n: int = 1, status: int = 502, match: str | None = None) -> None:
+        """The next n requests (whose path matches `match`, if given) fail with `status`."""
+        with self.lock:
+            self.faults.append(Fault(n, status, "error", 0, re.compile(match) if match else None))
+
+    def rate_limit_next(self, n: int = 1, kind: str = "primary", status: int = 403, retry_after: int = 60,
+                        match: str | None = None) -> None:
+        """The next n requests hit GitHub's primary (X-RateLimit-Remaining: 0) or secondary
+        (Retry-After) rate limit."""
+        if kind not in ("primary", "secondary"):
+            raise ValueError("kind must be 'primary' or 'secondary'")
+        with self.lock:
+            self.faults.append(Fault(n, status, kind, retry_after, re.compile(match) if match else None))
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.remaining > 0 and (fault.match is None or fault.match.search(path)):
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self.faults.remove(fault)
+                    return fault
+            return None
+
+    def record(self, entry: LoggedRequest) -> None:
+        with self.lock:
+            self.log.append(entry)
+
+    def use_rate(self, resource: str) -> tuple[int, int]:
+        """Count one request against a resource's budget; returns (used, reset epoch)."""
+        with self.lock:
+            used = self.rate_used.get(resource, 0) + 1
+            self.rate_used[resource] = used
+            reset = int((self._real_start + timedelta(hours=1)).timestamp())
+            return used, reset
