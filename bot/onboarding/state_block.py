@@ -22,7 +22,7 @@ from bot.onboarding.model import STATE_VERSION, State
 
 MARKER = "<!-- os2bot:onboarding -->"
 _BLOCK = re.compile(r"<!-- os2bot:state v(\d+) ([A-Za-z0-9+/=]*) ([0-9a-f]{64}) -->")
-_ANY_BLOCK = re.compile(r"os2bot:state")
+_ANY_BLOCK = re.compile(r"<!--\s*os2bot:state")  # a real comment; escaped text has "&lt;"
 
 
 def _digest(payload: str, key: bytes | None) -> str:
