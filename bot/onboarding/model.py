@@ -1,0 +1,269 @@
+"""The onboarding state kept in the issue, and the issue the bot wants to see.
+
+State is versioned and JSON-serialisable because it lives in the issue body: the
+issue, not a database, is where decisions are kept and seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, Mapping
+
+STATE_VERSION = 1
+
+IssueState = Literal["open", "closed"]
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A person's tick on a manual item: who and when, so the issue can show it."""
+
+    value: bool
+    by: str
+    at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision made by command; the list of these is the audit trail and only grows."""
+
+    kind: str  # decision kind from config/process.yaml, e.g. "level", "board_approval"
+    value: Any  # int for "level", a value key such as "approved"/"rework" otherwise
+    by: str
+    at: str
+    comment_url: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueMeta:
+    repo: str | None = None  # owner/name the issue is about
+    language: str | None = None
+    onboarded: bool = False  # all steps were done at the last render (regression detection)
+    onboarded_at: str | None = None  # first time all steps were done, kept for the record
+
+
+@dataclass(frozen=True)
+class State:
+    version: int = STATE_VERSION
+    level: int | None = None  # set by a "level" decision; None = not placed yet
+    ticks: Mapping[str, Tick] = field(default_factory=dict)
+    decisions: tuple[Decision, ...] = ()
+    coordinators: tuple[str, ...] = ()
+    answered_comments: tuple[int, ...] = ()  # command comments already answered
+    shown: Mapping[str, bool] = field(default_factory=dict)  # tick per item as last rendered
+    meta: IssueMeta = field(default_factory=IssueMeta)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "level": self.level,
+            "ticks": {k: {"value": t.value, "by": t.by, "at": t.at} for k, t in sorted(self.ticks.items())},
+            "decisions": [
+                {"kind": d.kind, "value": d.value, "by": d.by, "at": d.at, "comment_url": d.comment_url}
+                for d in self.decisions
+            ],
+            "coordinators": list(self.coordinators),
+            "answered_comments": list(self.answered_comments),
+            "shown": dict(sorted(self.shown.items())),
+            "meta": {
+                "repo": self.meta.repo,
+                "language": self.meta.language,
+                "onboarded": self.meta.onboarded,
+                "onboarded_at": self.meta.onboarded_at,
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> State:
+        """Strict: a wrong shape raises (TypeError/ValueError/KeyError), the caller reports it."""
+        if not isinstance(data, Mapping):
+            raise TypeError("state is not an object")
+        version = data.get("version")
+        if version != STATE_VERSION:
+            raise ValueError(f"unsupported state version {version!r}")
+        level = data.get("level")
+        if level is not None and (not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 3):
+            raise ValueError(f"bad level {level!r}")
+        ticks = {}
+        for key, t in dict(data.get("ticks") or {}).items():
+            ticks[_str(key)] = Tick(value=_bool(t["value"]), by=_str(t["by"]), at=_str(t["at"]))
+        decisions = tuple(
+            Decision(
+                kind=_str(d["kind"]),
+                value=_json_scalar(d.get("value")),
+                by=_str(d["by"]),
+                at=_str(d["at"]),
+                comment_url=_opt_str(d.get("comment_url")),
+            )
+            for d in list(data.get("decisions") or [])
+        )
+        meta = dict(data.get("meta") or {})
+        return cls(
+            version=version,
+            level=level,
+            ticks=ticks,
+            decisions=decisions,
+            coordinators=tuple(_str(c) for c in data.get("coordinators") or []),
+            answered_comments=tuple(_int(c) for c in data.get("answered_comments") or []),
+            shown={_str(k): _bool(v) for k, v in dict(data.get("shown") or {}).items()},
+            meta=IssueMeta(
+                repo=_opt_str(meta.get("repo")),
+                language=_opt_str(meta.get("language")),
+                onboarded=_bool(meta.get("onboarded", False)),
+                onboarded_at=_opt_str(meta.get("onboarded_at")),
+            ),
+        )
+
+
+def record_decision(state: State, decision: Decision) -> State:
+    """Append to the audit trail; a "level" decision also sets the level."""
+    level = state.level
+    if decision.kind == "level":
+        value = decision.value
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 3:
+            raise ValueError(f"a level decision needs a level 0..3, got {value!r}")
+        level = value
+    return replace(state, level=level, decisions=state.decisions + (decision,))
+
+
+def latest_decision(state: State, kind: str) -> Decision | None:
+    return next((d for d in reversed(state.decisions) if d.kind == kind), None)
+
+
+def mark_answered(state: State, comment_id: int) -> State:
+    if comment_id in state.answered_comments:
+        return state
+    return replace(state, answered_comments=state.answered_comments + (comment_id,))
+
+
+def set_coordinators(state: State, logins: tuple[str, ...]) -> State:
+    return replace(state, coordinators=tuple(dict.fromkeys(logins)))
+
+
+@dataclass(frozen=True)
+class RepoFacts:
+    """What the issue says about the repository; the lead builds it from the snapshot."""
+
+    owner: str
+    name: str
+    description: str | None = None
+    html_url: str | None = None
+    default_branch: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+
+ItemStatus = Literal["done", "open", "pending"]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One checklist line as shown: its text, whether it is ticked, and why not."""
+
+    key: str
+    step: int
+    kind: str
+    name: str
+    text: str
+    recommended: bool
+    done: bool
+    status: ItemStatus  # "pending": a check item with no result yet
+    reason: str | None = None  # check message when not met (or a warning when met)
+    hint: str | None = None
+    link: str | None = None  # to the file the check result is about
+    link_label: str | None = None
+    ticked_by: str | None = None
+    ticked_at: str | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None
+    roles: tuple[str, ...] = ()  # role keys that may tick (manual) or decide (decision)
+    who: str | None = None  # the same, as people read it: "OS2-sekretariatet eller bestyrelsen"
+    command: str | None = None  # the command that sets a decision item
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    key: str
+    title: str
+    items: tuple[ItemView, ...]
+    done: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    text: str
+    by: str
+    at: str
+    comment_url: str | None
+
+
+@dataclass(frozen=True)
+class IssueView:
+    """Everything the template needs; also what tests assert against."""
+
+    repo: RepoFacts
+    lang: str
+    title: str
+    level: int | None
+    level_name: str | None
+    level_source: Literal["decision", "target"] | None
+    steps: tuple[StepView, ...]
+    current_step: int | None  # number of the first step not done; None when all done
+    done: bool
+    regression: bool  # was onboarded, no longer is
+    decisions: tuple[DecisionView, ...]
+    closing: str
+    marker: str = ""
+    state_block: str = ""
+
+    def item(self, key: str) -> ItemView | None:
+        return next((i for s in self.steps for i in s.items if i.key == key), None)
+
+    @property
+    def item_keys(self) -> tuple[str, ...]:
+        return tuple(i.key for s in self.steps for i in s.items)
+
+
+@dataclass(frozen=True)
+class DesiredIssue:
+    """The onboarding issue as it should be; the lead applies only the difference."""
+
+    title: str
+    body: str
+    labels: frozenset[str]
+    state: IssueState
+    state_reason: str | None  # "completed" when closed, "reopened" on regression, else None
+    view: IssueView | None = None
+    onboarding_state: State | None = None  # the State encoded in the body
+
+
+def _str(v: Any) -> str:
+    if not isinstance(v, str):
+        raise TypeError(f"expected a string, got {type(v).__name__}")
+    return v
+
+
+def _opt_str(v: Any) -> str | None:
+    return None if v is None else _str(v)
+
+
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise TypeError(f"expected a boolean, got {type(v).__name__}")
+    return v
+
+
+def _int(v: Any) -> int:
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise TypeError(f"expected an integer, got {type(v).__name__}")
+    return v
+
+
+def _json_scalar(v: Any) -> Any:
+    if v is None or isinstance(v, (str, int, bool, float)):
+        return v
+    raise TypeError(f"decision value must be a scalar, got {type(v).__name__}")
