@@ -500,10 +500,15 @@ class IssueObj(Obj):
         self.viewerDidAuthor = issue.user.lower() == ctx.state.app.bot_login.lower()
         self.viewerCanUpdate = ctx.can_write_issues(repo)
         self.viewerCanReact = ctx.caller.kind == "installation" and not repo.archived
+        self.lastEditedAt = iso(issue.last_edited_at)
 
     @property
     def author(self) -> Actor | None:
         return actor(self._ctx, self._issue.user)
+
+    @property
+    def editor(self) -> Actor | None:
+        return actor(self._ctx, self._issue.last_editor) if self._issue.last_editor else None
 
     @property
     def repository(self) -> RepoObj:

@@ -324,8 +324,9 @@ def update_issue(ctx: Ctx, owner: str, name: str, number: str) -> Reply:
         if not body["title"]:
             raise validation_failed("Issue", "title", "missing_field")
         issue.title = str(body["title"])
-    if "body" in body:
+    if "body" in body and body["body"] != issue.body:
         issue.body = body["body"]
+        issue.last_editor, issue.last_edited_at = ctx.actor, now
     if "labels" in body:
         _set_labels(ctx, repo, issue, body["labels"] or [])
     if "assignees" in body:

@@ -138,6 +138,8 @@ class Issue:
     comments: list[Comment] = field(default_factory=list)
     reactions: list[Reaction] = field(default_factory=list)
     locked: bool = False
+    last_editor: str | None = None      # who last edited the body (GraphQL Issue.editor)
+    last_edited_at: datetime | None = None
 
 
 @dataclass
@@ -479,6 +481,16 @@ class GitHubState:
             self.repo(repo).collaborators[self.add_user(login).login] = permission
 
     # --- reading the world (for assertions) ---------------------------------------
+
+    def edit_issue_body(self, repo: str, number: int, body: str, user: str) -> Issue:
+        """A person edits an issue's body in the web page (ticks a checkbox, say)."""
+        with self.lock:
+            self.add_user(user)
+            issue = self.issue(repo, number)
+            issue.body = body
+            issue.last_editor = self.users[user.lower()].login
+            issue.last_edited_at = issue.updated_at = self.now()
+            return issue
 
     def issues(self, repo: str) -> list[Issue]:
         with self.lock:

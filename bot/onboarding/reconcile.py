@@ -1,0 +1,239 @@
+"""reconcile(repo): read the world, compute the onboarding issue it should have, apply the difference.
+
+Level-triggered and idempotent: every event, command and sweep ends here, and running it
+twice changes nothing the second time. The issue is found by the bot's authorship plus a
+hidden marker (never its title); a known number is cached in the store only to make that
+cheap. Writes are skipped when nothing differs, and before rewriting a body the bot
+re-reads the issue, so a tick made meanwhile is never overwritten (Renovate's rule).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable
+
+from bot.checks import run_checks
+from bot.errors import PermanentError, TransientError
+from bot.onboarding.config import (
+    ConfigError,
+    OrgSettings,
+    Process,
+    actor_roles,
+    load_org_defaults,
+    load_process,
+    org_settings,
+)
+from bot.onboarding.desired import compute_desired
+from bot.onboarding.escape import escape_inline
+from bot.onboarding.model import DesiredIssue, RepoFacts, State
+from bot.onboarding.state_block import decode, has_marker
+from bot.onboarding.ticks import classify_tick_changes, read_ticks
+from bot.onboarding.world import WORLD_QUERY, IssueRecord, World, parse_world, same_login, world_variables
+
+KNOWN_ISSUES = "onboarding_issue"       # store namespace: repo -> issue number (a cache, never the truth)
+ORG_CONFIGS = "org_config"              # store namespace: org -> last valid `.github/os2bot.yml` text
+MEMBERSHIP_TTL = 300.0                  # seconds a team membership answer is trusted
+MAX_ROUNDS = 3                          # re-read-before-write retries when people edit meanwhile
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one reconcile did; logged, and asserted on by tests."""
+
+    repo: str
+    issue: int | None = None
+    created: bool = False
+    updated: tuple[str, ...] = ()        # fields written: body, title, labels, state
+    comments: int = 0
+    closed_duplicates: tuple[int, ...] = ()
+    skipped: str | None = None           # why nothing was done (archived, not enrolled, ...)
+    problems: tuple[str, ...] = ()
+
+
+@dataclass
+class Reconciler:
+    """Everything reconcile needs besides the repository: built once per process."""
+
+    store: Any
+    bot_login: str
+    state_key: bytes                     # signs the state block so people cannot forge decisions
+    process: Process = field(default_factory=load_process)
+    org_defaults: dict = field(default_factory=load_org_defaults)
+    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+
+    async def reconcile(self, client, owner: str, name: str, *, create: bool = False,
+                        log: Any = None) -> Outcome:
+        full = f"{owner}/{name}"
+        for _ in range(MAX_ROUNDS):
+            known = await self.store.aget(KNOWN_ISSUES, full.lower())
+            data = await client.graphql(WORLD_QUERY, world_variables(owner, name, self.bot_login, known))
+            if not data.get("repository"):
+                raise PermanentError(f"repository {full} not found or not accessible")
+            world = parse_world(data, self.bot_login)
+            outcome = await self._apply(client, owner, name, world, create=create, log=log)
+            if outcome is not None:
+                return outcome
+        raise TransientError(f"{full}: the onboarding issue kept changing while the bot wrote it")
+
+    # ------------------------------------------------------------------------------------------
+    async def _settings(self, client, owner: str, world: World, log) -> tuple[OrgSettings, tuple[str, ...]]:
+        """The organisation's settings; an invalid override is reported and the last valid one serves."""
+        text = world.org_config_text
+        try:
+            settings = org_settings(self.org_defaults, text)
+        except ConfigError as exc:
+            last = await self.store.aget(ORG_CONFIGS, owner.lower())
+            problems = tuple(exc.problems)
+            if log:
+                log.error("org_config_invalid", org=owner, problems=list(problems))
+            await self._report_config_error(client, owner, text or "", problems, log)
+            try:
+                settings = org_settings(self.org_defaults, last)
+            except ConfigError:
+                settings = org_settings(self.org_defaults, None)
+            return settings, problems
+        if text is not None:
+            await self.store.aput(ORG_CONFIGS, owner.lower(), text)
+        return settings, ()
+
+    async def _report_config_error(self, client, owner: str, text: str, problems: tuple[str, ...], log) -> None:
+        """One issue in the organisation's `.github` repository per distinct invalid file."""
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        if await self.store.aget("org_config_reported", owner.lower()) == digest:
+            return
+        body = self.process.text("config_invalid", "da").format(
+            problems="\n".join(f"- `{escape_inline(p)}`" for p in problems)) + f"\n\n<!-- os2bot:config-error {digest} -->"
+        try:
+            await client.rest("POST", f"/repos/{owner}/.github/issues",
+                              json={"title": self.process.text("config_invalid_title", "da"), "body": body})
+        except PermanentError as exc:   # no access to the .github repository: the log line must do
+            if log:
+                log.warning("org_config_error_not_reported", org=owner, error=str(exc))
+        await self.store.aput("org_config_reported", owner.lower(), digest)
+
+    async def _roles(self, client, org: str, login: str, settings: OrgSettings, state: State) -> frozenset[str]:
+        teams = []
+        for role in self.process.roles.values():
+            team = settings.team_for(role)
+            if team and await self.is_team_member(client, org, team, login):
+                teams.append(team)
+        return actor_roles(login, teams, self.process, settings, state.coordinators)
+
+    async def is_team_member(self, client, org: str, team: str, login: str) -> bool:
+        key = f"{org}/{team}/{login}".lower()
+        cached = await self.store.aget("membership", key, max_age=MEMBERSHIP_TTL)
+        if cached is not None:
+            return bool(cached)
+        answer = await client.rest_or_none("GET", f"/orgs/{org}/teams/{team}/memberships/{login}")
+        member = bool(answer) and answer.get("state") == "active"
+        await self.store.aput("membership", key, member)
+        return member
+
+    # ------------------------------------------------------------------------------------------
+    async def _apply(self, client, owner: str, name: str, world: World, *, create: bool, log) -> Outcome | None:
+        full = f"{owner}/{name}"
+        snapshot = world.snapshot
+        if snapshot.archived:
+            return Outcome(full, skipped="archived")
+        if name.lower() == ".github":
+            return Outcome(full, skipped="configuration repository")
+
+        ours = [i for i in world.issues if has_marker(i.body) and same_login(i.author, self.bot_login)]
+        primary, duplicates = (ours[0], ours[1:]) if ours else (None, [])
+        if primary is None and not create:
+            return Outcome(full, skipped="not enrolled")
+
+        settings, config_problems = await self._settings(client, owner, world, log)
+        lang = settings.language
+        now = self.now()
+        state, problems = (decode(primary.body, self.state_key) if primary else (State(), []))
+        if primary is not None and state is None:
+            # the block was damaged or forged: the journal's copy is the fallback, never a blank slate
+            saved = await self.store.aget("state", full.lower())
+            state = State.from_dict(saved) if saved else State()
+            if log:
+                log.warning("state_block_unreadable", issue=primary.number, problems=problems)
+        state = state or State()
+
+        comments: list[str] = []
+        if primary is not None:
+            ticks = read_ticks(primary.body)
+            shown = dict(state.shown)
+            if any(ticks.get(k) != v for k, v in shown.items() if k in ticks):
+                actor = primary.editor or ""
+                roles = (await self._roles(client, owner, actor, settings, state)
+                         if actor and not same_login(actor, self.bot_login) else frozenset())
+                outcome = classify_tick_changes(self.process, state, shown, ticks, actor or "ukendt",
+                                                roles, now, lang)
+                state = outcome.state
+                if outcome.comment:
+                    comments.append(outcome.comment)
+                if log:
+                    log.info("ticks_judged", actor=actor, accepted=[c.key for c in outcome.accepted],
+                             reverted=[c.key for c in outcome.reverted], reset=[c.key for c in outcome.reset])
+
+        checks = run_checks(snapshot, level=state.level)
+        facts = RepoFacts(owner=owner, name=name, description=snapshot.description,
+                          html_url=snapshot.html_url, default_branch=snapshot.default_branch)
+        desired = compute_desired(self.process, settings, facts, checks.by_id, state, lang,
+                                  target=checks.target_level, now=now, key=self.state_key)
+
+        if primary is None:
+            number = await self._create(client, full, desired)
+            await self.store.aput("state", full.lower(), desired.onboarding_state.to_dict())
+            return Outcome(full, issue=number, created=True, problems=config_problems)
+
+        patch = self._difference(primary, desired)
+        if patch:
+            # re-read before write: a tick made since the query must not be lost
+            current = await client.rest("GET", f"/repos/{full}/issues/{primary.number}")
+            if (current.get("body") or "") != primary.body:
+                if log:
+                    log.info("issue_changed_meanwhile", issue=primary.number)
+                return None
+            await client.rest("PATCH", f"/repos/{full}/issues/{primary.number}", json=patch)
+        for text in comments:
+            await client.rest("POST", f"/repos/{full}/issues/{primary.number}/comments", json={"body": text})
+        closed = []
+        for dup in duplicates:
+            if dup.state == "open":
+                await client.rest("POST", f"/repos/{full}/issues/{dup.number}/comments", json={
+                    "body": self.process.text("duplicate_closed", lang).format(number=primary.number)})
+                await client.rest("PATCH", f"/repos/{full}/issues/{dup.number}",
+                                  json={"state": "closed", "state_reason": "not_planned"})
+                closed.append(dup.number)
+        await self.store.aput(KNOWN_ISSUES, full.lower(), primary.number)
+        if patch:
+            await self.store.aput("state", full.lower(), desired.onboarding_state.to_dict())
+        return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)), comments=len(comments),
+                       closed_duplicates=tuple(closed), problems=config_problems)
+
+    async def _create(self, client, full: str, desired: DesiredIssue) -> int:
+        created = await client.rest("POST", f"/repos/{full}/issues", json={
+            "title": desired.title, "body": desired.body, "labels": sorted(desired.labels)})
+        number = int(created["number"])
+        await self.store.aput(KNOWN_ISSUES, full.lower(), number)
+        if desired.state == "closed":
+            await client.rest("PATCH", f"/repos/{full}/issues/{number}",
+                              json={"state": "closed", "state_reason": desired.state_reason or "completed"})
+        return number
+
+    def _difference(self, issue: IssueRecord, desired: DesiredIssue) -> dict[str, Any]:
+        """The PATCH that makes `issue` the desired one; empty when nothing differs."""
+        patch: dict[str, Any] = {}
+        if issue.title != desired.title:
+            patch["title"] = desired.title
+        if issue.body != desired.body:
+            patch["body"] = desired.body
+        managed = self.process.labels.all_names(range(1, len(self.process.steps) + 1))
+        labels = (issue.labels - managed) | desired.labels   # people's own labels stay
+        if labels != issue.labels:
+            patch["labels"] = sorted(labels)
+        if issue.state != desired.state:
+            patch["state"] = desired.state
+            if desired.state == "closed":
+                patch["state_reason"] = desired.state_reason or "completed"
+        return patch
