@@ -148,3 +148,10 @@ def test_where_both_columns_exist_efterlevet_wins_and_a_disagreement_is_reported
     assert report.criterion("R2").mark_raw == "✅"
     assert [p.line for p in report.problems] == [report.criterion("R1").line]
     assert "Efterlevet?" in report.problems[0].message
+
+
+def test_an_indented_row_is_still_a_row():
+    text = fill_form({"G1": "Ja"}).replace("| G1  |", " | G1  |")
+    assert text != fill_form({"G1": "Ja"})
+    report = parse_report(text)
+    assert report.criterion("G1").mark is Mark.MET and report.problems == ()
