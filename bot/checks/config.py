@@ -25,7 +25,7 @@ _TEXTS = {"type": "object", "additionalProperties": {"type": "string", "minLengt
 
 CHECKS_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["schema_version", "default_level", "statuses", "not_applicable", "checks"],
+    "required": ["schema_version", "default_level", "statuses", "not_applicable", "texts", "checks"],
     "additionalProperties": False,
     "properties": {
         "schema_version": {"const": 1},
@@ -38,6 +38,18 @@ CHECKS_SCHEMA: dict[str, Any] = {
         },
         "not_applicable": {"type": "string", "minLength": 1},
         "target_level_keys": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "texts": {
+            "type": "object",
+            "required": ["title", "summary", "ready", "not_ready", "no_level", "target_sources"],
+            "properties": {
+                "target_sources": {
+                    "type": "object",
+                    "required": ["argument", "report", "default"],
+                    "additionalProperties": {"type": "string"},
+                },
+            },
+            "additionalProperties": {"type": ["string", "object"]},
+        },
         "checks": {
             "type": "object",
             "minProperties": 1,
@@ -111,6 +123,7 @@ class ChecksConfig:
     statuses: dict[str, str]
     not_applicable: str
     target_level_keys: tuple[str, ...]
+    texts: dict[str, Any]
     checks: dict[str, CheckSpec]
     suppliers: tuple[Supplier, ...] = ()
     source: str = ""
@@ -178,6 +191,7 @@ def parse_config(data: Any, suppliers: tuple[Supplier, ...] = (), source: str = 
         statuses=dict(data["statuses"]),
         not_applicable=data["not_applicable"],
         target_level_keys=tuple(data.get("target_level_keys") or ()),
+        texts=dict(data["texts"]),
         checks=checks,
         suppliers=suppliers,
         source=source,

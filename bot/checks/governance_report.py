@@ -16,18 +16,16 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     if path is None:
         return context.result(ID, Status.FAIL, "missing")
     if report is None or not report.criteria:
-        problems = [p.message for p in report.problems] if report else ["filen kunne ikke hentes"]
         return context.result(
-            ID, Status.FAIL, "unreadable", path=path,
-            details={"problems": _problems(report)}, problems="; ".join(problems[:MAX_LISTED]),
+            ID, Status.FAIL, "unreadable", path=path, details={"problems": _problems(report)},
+            count=len(report.problems) if report else 1, lines=_lines(report),
         )
     details = {"criteria": len(report.criteria), "problems": _problems(report), "draft": report.draft,
                "template_version": report.template_version}
     if report.problems:
-        listed = [f"linje {p.line}: {p.message}" if p.line else p.message for p in report.problems[:MAX_LISTED]]
         return context.result(
             ID, Status.WARN, "problems", path=path, details=details,
-            count=len(report.problems), problems="; ".join(listed),
+            count=len(report.problems), lines=_lines(report),
         )
     if report.draft:
         return context.result(ID, Status.WARN, "draft", path=path, details=details)
@@ -36,3 +34,12 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
 
 def _problems(report) -> list[dict]:
     return [{"line": p.line, "message": p.message} for p in report.problems] if report else []
+
+
+def _lines(report) -> str:
+    """'3, 7, 12 …': where a person should look; the parser's English messages go to details."""
+    lines = sorted({p.line for p in report.problems if p.line}) if report else []
+    if not lines:
+        return "–"
+    shown = ", ".join(str(n) for n in lines[:MAX_LISTED])
+    return shown + (" …" if len(lines) > MAX_LISTED else "")
