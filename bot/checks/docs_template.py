@@ -39,11 +39,17 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     results = []
     for layout in settings.get("layouts", ()):
         gaps = _gaps(layout, evidence.paths, headings, settings, evidence.readme_path is not None)
-        results.append((len(gaps), layout.get("name", "?"), gaps))
+        started = any(
+            find_first(evidence.paths, [a] if isinstance(a, str) else a) for a in layout.get("files", ())
+        )
+        results.append((len(gaps), layout.get("name", "?"), gaps, started))
         if not gaps:
             return context.result(ID, Status.PASS, "pass", details={"layout": layout.get("name"), "missing": []},
                                   layout=layout.get("name"))
     if not results:
         return context.result(ID, Status.FAIL, "missing", details={"layout": None, "missing": []}, missing="–")
-    _, name, gaps = min(results, key=lambda r: r[0])
+    # The gaps of the closest layout the repository has begun on; the current
+    # (first) layout when it has begun on none.
+    begun = [r for r in results if r[3]] or results[:1]
+    _, name, gaps, _ = min(begun, key=lambda r: r[0])
     return context.result(ID, Status.FAIL, "missing", details={"layout": name, "missing": gaps}, missing=gaps)
