@@ -12,6 +12,10 @@ from bot.snapshot import Snapshot
 ID = "contact_person"
 OUTCOMES = ("pass", "missing")
 _NAME_WORDS = re.compile(r"[^\W\d_]{2,}")
+# A person in free text: two capitalised words ("Jens Jensen", "Anne-Mette Ø. Sørensen") or an e-mail.
+_PERSON = re.compile(
+    r"\b[A-ZÆØÅÉ][a-zæøåéü'\-]+(?:\s+[A-ZÆØÅ]\.)?\s+[A-ZÆØÅÉ][a-zæøåéü'\-]+|[\w.+-]+@[\w-]+\.[\w.]+"
+)
 _MAX_NAMES = 5
 
 
@@ -46,8 +50,7 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     report = context.report
     g3 = report.criterion("G3") if report else None
     placeholders = {p.casefold() for p in settings.get("placeholders", ())}
-    if g3 and g3.documentation.strip() and g3.documentation.strip().casefold() not in placeholders \
-            and _NAME_WORDS.search(g3.documentation):
+    if g3 and g3.documentation.strip().casefold() not in placeholders and _PERSON.search(g3.documentation):
         found.append((g3.documentation.strip()[:80], f"{context.report_path} (G3)"))
     if not found:
         return context.result(ID, Status.FAIL, "missing", details={"contacts": []})

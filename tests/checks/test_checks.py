@@ -292,3 +292,11 @@ def test_roadmap_in_publiccode_passes():
 def test_no_roadmap_warns():
     files = product_files(2, **{"ROADMAP.md": None, "README.md": "# X\n", "publiccode.yml": None})
     assert status(files, "roadmap") is Status.WARN
+
+
+def test_a_g3_cell_that_only_points_elsewhere_names_nobody():
+    files = product_files(2, **{"publiccode.yml": None, "MAINTAINERS.md": None})
+    files[REPORT] = fill_report(2, docs={"G3": "Se README.md"})
+    assert status(files, "contact_person") is Status.FAIL
+    files[REPORT] = fill_report(2, docs={"G3": "Tovholder: anne-mette@kommune.dk"})
+    assert status(files, "contact_person") is Status.PASS
