@@ -71,6 +71,8 @@ class Evidence:
             return PubliccodeFile(path, error="filen kunne ikke hentes")
         try:
             return PubliccodeFile(path, data=_stringify_dates(yaml.safe_load(text)))
+        except _TooBig:
+            return PubliccodeFile(path, error="filen er for stor eller for dybt indlejret (YAML-aliaser?)")
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"linje {mark.line + 1}" if mark is not None else "ukendt linje"
@@ -81,15 +83,35 @@ class Evidence:
         return detect_licence(self.paths, self.snapshot.files, self.snapshot.licence_spdx)
 
 
+class _TooBig(ValueError):
+    pass
+
+
+_MAX_NODES = 20_000
+_MAX_DEPTH = 40
+
+
 def _stringify_dates(value: Any) -> Any:
-    """YAML reads unquoted 2024-01-31 as a date; publiccode's schema wants strings."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()[:10]
-    if isinstance(value, dict):
-        return {str(k): _stringify_dates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_stringify_dates(v) for v in value]
-    return value
+    """YAML reads unquoted 2024-01-31 as a date; publiccode's schema wants strings.
+
+    Also copies the data into a plain tree with a node budget: YAML aliases can make
+    a small file expand into a huge (or self-referencing) structure.
+    """
+    budget = [_MAX_NODES]
+
+    def convert(item: Any, depth: int) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > _MAX_DEPTH:
+            raise _TooBig
+        if isinstance(item, (dt.date, dt.datetime)):
+            return item.isoformat()[:10]
+        if isinstance(item, dict):
+            return {str(k): convert(v, depth + 1) for k, v in item.items()}
+        if isinstance(item, list):
+            return [convert(v, depth + 1) for v in item]
+        return item
+
+    return convert(value, 0)
 
 
 @dataclass

@@ -13,8 +13,6 @@ from bot.checks.statements import stated_level
 from bot.governance import LEVEL_NAMES, Report, achieved_level, find_report_paths, parse_report
 from bot.snapshot import Snapshot
 
-_validated: set[int] = set()
-
 
 @dataclass(frozen=True)
 class CheckRun:
@@ -75,9 +73,7 @@ def run_checks(
     at ('Ønsket niveau: 2'), else config's default_level (1).
     """
     config = config or load_config()
-    if id(config) not in _validated:
-        validate_against_code(config)
-        _validated.add(id(config))
+    validate_against_code(config)  # cheap; a hand-made config is checked too
     report_path, report_text = _find_report(snapshot)
     report = parse_report(report_text, report_path) if report_text is not None else None
     achieved = achieved_level(report) if report is not None else None

@@ -81,6 +81,7 @@ def match_basename(paths: Iterable[str], patterns: Iterable[str]) -> list[str]:
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`*+#])\1{2,}\s*$")
 _NON_WORD = re.compile(r"[\W_]+")
+_MAX_LINE = 1000
 _LEADING_NUMBER = re.compile(r"^(?:\d+\s+)+")
 
 
@@ -105,7 +106,7 @@ def headings(text: str) -> list[tuple[int, str]]:
             fence = stripped[:3]
             previous = ""
             continue
-        match = _HEADING.match(line)
+        match = _HEADING.match(line) if len(line) <= _MAX_LINE else None
         if match:
             found.append((len(match.group(1)), normalise_heading(match.group(2))))
         elif previous and _RST_UNDERLINE.match(stripped) and not previous.startswith(("|", "-", "*")):

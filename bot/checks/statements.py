@@ -14,6 +14,7 @@ from bot.governance import parse_level
 _LINE = re.compile(r"^[\s>*+\-]*(?:\*\*|__)?\s*([^:*_=|]{1,60}?)\s*(?:\*\*|__)?\s*[:=]\s*(?:\*\*|__)?\s*(.*?)\s*$")
 _SPLIT = re.compile(r"\s*(?:,|;|\bog\b|\band\b|&|/(?!S\b))\s*", re.IGNORECASE)
 _MAX_LINES = 5000
+_MAX_LINE = 1000  # longer lines are prose or junk, and regexes stay linear
 
 
 def statements(text: str | None, keys: Iterable[str]) -> list[tuple[str, str]]:
@@ -30,7 +31,7 @@ def statements(text: str | None, keys: Iterable[str]) -> list[tuple[str, str]]:
         if stripped.startswith(("```", "~~~")):
             fence = not fence
             continue
-        if fence or not stripped or stripped.startswith("|") or ":" not in stripped and "=" not in stripped:
+        if fence or not stripped or len(stripped) > _MAX_LINE or stripped.startswith("|") or ":" not in stripped and "=" not in stripped:
             continue
         match = _LINE.match(stripped.replace("**", "").replace("__", ""))
         if match and match.group(1).strip().casefold() in wanted and match.group(2):

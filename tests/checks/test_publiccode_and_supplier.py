@@ -125,3 +125,16 @@ def test_company_suffixes_and_case_do_not_matter(a, b):
 def test_a_broken_supplier_list_names_the_key():
     with pytest.raises(ConfigError, match=r"suppliers\.0"):
         parse_suppliers({"suppliers": [{"navn": "Magenta"}]})
+
+
+def test_a_yaml_alias_bomb_is_refused_not_expanded():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 9):
+        bomb += f"l{i}: &l{i} [" + ", ".join([f"*{'a' if i == 1 else f'l{i - 1}'}"] * 10) + "]\n"
+    r = run_checks(snapshot({"publiccode.yml": bomb}), level=2, today=TODAY)["publiccode"]
+    assert r.details["outcome"] == "unreadable" and "YAML-aliaser" in r.message
+
+
+def test_a_self_referencing_yaml_file_is_refused():
+    r = run_checks(snapshot({"publiccode.yml": "a: &a [*a]\n"}), level=2, today=TODAY)["publiccode"]
+    assert r.details["outcome"] == "unreadable"
