@@ -122,3 +122,23 @@ def write_product(root: Path, files: dict[str, str]) -> Path:
 
 def config_with_suppliers(*names: str):
     return dataclasses.replace(load_config(), suppliers=tuple(Supplier(n) for n in names))
+
+
+def fill_report_v110(answers: dict[str, str] | None = None, *, default: str = "Ja",
+                     docs: dict[str, str] | None = None) -> str:
+    """Governance report 1.1.0 as the self-evaluation form writes it: Efterlevet? and Dokumentation columns."""
+    import re
+
+    answers, docs = answers or {}, docs or {}
+    text = (FIXTURES / "checks" / "os2_governance_template.v1.1.0.md").read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if line.startswith("| #"):
+            line = line.rstrip().rstrip("|") + "| Efterlevet? | Dokumentation |"
+        elif line.startswith("| ---"):
+            line = line.rstrip().rstrip("|") + "| --- | --- |"
+        elif re.match(r"\| [RFSG]\d+", line):
+            cid = line.split("|")[1].strip()
+            line = line.rstrip().rstrip("|") + f"| {answers.get(cid, default)} | {docs.get(cid, 'Se README')} |"
+        out.append(line)
+    return "\n".join(out) + "\n"

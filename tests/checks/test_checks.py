@@ -300,3 +300,23 @@ def test_a_g3_cell_that_only_points_elsewhere_names_nobody():
     assert status(files, "contact_person") is Status.FAIL
     files[REPORT] = fill_report(2, docs={"G3": "Tovholder: anne-mette@kommune.dk"})
     assert status(files, "contact_person") is Status.PASS
+
+
+def test_a_1_1_0_self_evaluation_answering_ja_is_held_to_the_repository():
+    from .support import fill_report_v110
+
+    files = product_files(2, LICENSE=None, **{"MAINTAINERS.md": None, "publiccode.yml": None})
+    files[REPORT] = fill_report_v110(docs={"G3": "Jens Jensen, tovholder"})
+    result = run(files, level=3)
+    assert result.achieved_level == 3 and result["governance_level"].status is Status.PASS
+    assert result["governance_claims"].details["contradicted"] == ["F2", "F7"]
+    assert result["contact_person"].status is Status.PASS
+
+
+def test_a_1_1_0_report_answering_nej_blocks_the_level():
+    from .support import fill_report_v110
+
+    files = product_files(2)
+    files[REPORT] = fill_report_v110({"G6": "Nej", "F19": "Planlagt"})
+    r = run(files, level=2)["governance_level"]
+    assert r.status is Status.FAIL and r.details["blocking"] == ["G6"] and r.details["advised"] == ["F19"]
