@@ -61,3 +61,16 @@ class Report:
     def criterion(self, criterion_id: str) -> Criterion | None:
         wanted = criterion_id.upper()
         return next((c for c in self.criteria if c.id == wanted), None)
+
+
+@dataclass(frozen=True)
+class LevelGaps:
+    """What stands between a report and a level: blocking criteria and advice."""
+
+    target: int
+    blocking: tuple[Criterion, ...] = ()   # required, not met / not relevant (or level unread)
+    advised: tuple[Criterion, ...] = ()    # recommendations not met
+
+    @property
+    def reached(self) -> bool:
+        return not self.blocking

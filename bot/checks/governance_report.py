@@ -1,0 +1,45 @@
+"""P-1.2: a governance report exists and can be read."""
+
+from __future__ import annotations
+
+from bot.checks.context import Context
+from bot.checks.model import CheckResult, Status
+from bot.snapshot import Snapshot
+
+ID = "governance_report"
+OUTCOMES = ("pass", "problems", "draft", "unreadable", "missing")
+MAX_LISTED = 5
+
+
+def check(snapshot: Snapshot, context: Context) -> CheckResult:
+    report, path = context.report, context.report_path
+    if path is None:
+        return context.result(ID, Status.FAIL, "missing")
+    if report is None or not report.criteria:
+        return context.result(
+            ID, Status.FAIL, "unreadable", path=path, details={"problems": _problems(report)},
+            count=len(report.problems) if report else 1, lines=_lines(report),
+        )
+    details = {"criteria": len(report.criteria), "problems": _problems(report), "draft": report.draft,
+               "template_version": report.template_version}
+    if report.problems:
+        return context.result(
+            ID, Status.WARN, "problems", path=path, details=details,
+            count=len(report.problems), lines=_lines(report),
+        )
+    if report.draft:
+        return context.result(ID, Status.WARN, "draft", path=path, details=details)
+    return context.result(ID, Status.PASS, "pass", path=path, details=details, criteria=len(report.criteria))
+
+
+def _problems(report) -> list[dict]:
+    return [{"line": p.line, "message": p.message} for p in report.problems] if report else []
+
+
+def _lines(report) -> str:
+    """'3, 7, 12 …': where a person should look; the parser's English messages go to details."""
+    lines = sorted({p.line for p in report.problems if p.line}) if report else []
+    if not lines:
+        return "–"
+    shown = ", ".join(str(n) for n in lines[:MAX_LISTED])
+    return shown + (" …" if len(lines) > MAX_LISTED else "")

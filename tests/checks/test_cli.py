@@ -1,0 +1,125 @@
+"""`os2bot check` as a contributor runs it: exit 0 when ready, 1 when not, 2 on a usage error."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from bot.cli import main
+
+from .support import REPORT, SUPPLIER, fill_report, product_files, write_product
+
+JSON_KEYS = {"schema_version", "repository", "target_level", "target_level_name", "target_source",
+             "achieved_level", "achieved_level_name", "ready", "summary", "counts", "report", "checks"}
+CHECK_KEYS = {"id", "title", "status", "ok", "message", "hint", "path", "requirements", "applies_from",
+              "required", "details"}
+
+
+@pytest.fixture
+def suppliers(tmp_path):
+    path = tmp_path / "suppliers.yaml"
+    path.write_text(yaml.safe_dump({"suppliers": [{"name": SUPPLIER}]}, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def ready_product(tmp_path):
+    return write_product(tmp_path / "os2eksempel", product_files(2))
+
+
+@pytest.fixture
+def unready_product(tmp_path):
+    files = product_files(2, LICENSE=None)
+    files[REPORT] = fill_report(1, preamble="Ønsket niveau: 2")
+    return write_product(tmp_path / "os2halv", files)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "github"])
+def test_a_product_ready_for_level_2_exits_0_in_every_format(ready_product, suppliers, fmt, capsys):
+    code = main(["check", str(ready_product), "--level", "2", "--format", fmt, "--suppliers", suppliers])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Klar til niveau 2" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "github"])
+def test_a_product_not_ready_exits_1_in_every_format(unready_product, suppliers, fmt, capsys):
+    code = main(["check", str(unready_product), "--format", fmt, "--suppliers", suppliers])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "Ikke klar til niveau 2" in out
+
+
+def test_the_text_table_is_danish_and_names_what_is_missing(unready_product, suppliers, capsys):
+    main(["check", str(unready_product), "--suppliers", suppliers])
+    out = capsys.readouterr().out
+    assert "Licens" in out and "Mangler" in out and "Sådan retter du" in out
+    assert "Opnået niveau: 1" in out and "fra governancerapporten" in out
+
+
+def test_json_output_has_stable_keys(unready_product, suppliers, capsys):
+    main(["check", str(unready_product), "--format", "json", "--suppliers", suppliers])
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == JSON_KEYS and data["schema_version"] == 1
+    assert data["ready"] is False and data["achieved_level"] == 1 and data["target_level"] == 2
+    assert all(set(c) == CHECK_KEYS for c in data["checks"])
+    assert [c["id"] for c in data["checks"]][:4] == ["governance_report", "governance_level", "governance_claims",
+                                                       "licence"]
+    licence = next(c for c in data["checks"] if c["id"] == "licence")
+    assert licence["status"] == "fail" and licence["requirements"] == ["F2"] and licence["ok"] is False
+
+
+def test_github_format_is_workflow_annotations(unready_product, suppliers, capsys):
+    main(["check", str(unready_product), "--format", "github", "--suppliers", suppliers])
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("::error title=Licens (licence)::") for line in lines)
+    assert any(line.startswith(f"::error file={REPORT},title=Produktniveau (governance_level)::") for line in lines)
+    assert lines[-1].startswith("::error title=os2bot check::")
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)  # newlines escaped
+
+
+def test_markdown_format_is_a_table_for_an_issue(unready_product, suppliers, capsys):
+    main(["check", str(unready_product), "--format", "markdown", "--suppliers", suppliers])
+    out = capsys.readouterr().out
+    assert out.startswith("### OS2-parathed for os2halv")
+    assert "| ❌ Mangler | Licens | F2 |" in out
+
+
+def test_without_a_supplier_list_readiness_cannot_be_confirmed(ready_product, capsys):
+    assert main(["check", str(ready_product), "--level", "2"]) == 1
+    assert "Ikke konfigureret" in capsys.readouterr().out
+
+
+def test_level_sandkasse_is_understood(ready_product, capsys):
+    assert main(["check", str(ready_product), "--level", "sandkasse", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["target_level_name"] == "sandkasse"
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (["check", "/nonexistent/os2-product"], "findes ikke"),
+        (["check", ".", "--level", "4"], "ukendt niveau"),
+        (["check", "OS2offdig/os2eksempel"], "GitHub-indstillinger"),
+    ],
+)
+def test_usage_and_access_errors_exit_2_with_one_line(argv, reason, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and reason in captured.err and captured.err.count("\n") == 1
+
+
+def test_a_broken_supplier_file_exits_2_naming_the_key(ready_product, tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("suppliers:\n  - navn: X\n", encoding="utf-8")
+    assert main(["check", str(ready_product), "--suppliers", str(bad)]) == 2
+    assert "suppliers.0" in capsys.readouterr().err
+
+
+def test_an_unknown_format_is_an_argparse_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", ".", "--format", "xml"])
+    assert exit_.value.code == 2
