@@ -16,9 +16,8 @@ from bot.snapshot import Snapshot
 
 _BLOB = "... on Blob { byteSize isBinary isTruncated text }"
 
-SNAPSHOT_QUERY = """
-query RepositorySnapshot($owner: String!, $name: String!) {
-  repository(owner: $owner, name: $name) {
+# The selection inside `repository { ... }`; reconcile embeds it in its own single query.
+REPOSITORY_SNAPSHOT_FIELDS = """
     name
     owner { login }
     description
@@ -46,9 +45,13 @@ query RepositorySnapshot($owner: String!, $name: String!) {
     doc: object(expression: "HEAD:doc") {
       ... on Tree { entries { name path type object { %(blob)s } } }
     }
-  }
-}
 """ % {"blob": _BLOB}
+
+SNAPSHOT_QUERY = """
+query RepositorySnapshot($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {%s}
+}
+""" % REPOSITORY_SNAPSHOT_FIELDS
 
 
 class RemoteUnavailable(RuntimeError):
@@ -56,11 +59,32 @@ class RemoteUnavailable(RuntimeError):
 
 
 def fetch_snapshot(owner: str, repo: str) -> Snapshot:
-    """The one place remote mode asks GitHub; the lead wires the client in here."""
-    raise RemoteUnavailable(
-        f"{owner}/{repo}: tjek af et GitHub-repository kræver GitHub-indstillinger, som ikke er sat op; "
-        "tjek en lokal mappe i stedet (os2bot check .)"
-    )
+    """The one place remote mode asks GitHub: as the App, with the settings of `os2bot serve`."""
+    import asyncio
+
+    from bot.errors import BotError, SettingsError
+    from bot.github import GitHubApp
+    from bot.settings import load_settings
+
+    try:
+        settings = load_settings()
+        if settings.app_id is None or settings.private_key is None:
+            raise SettingsError("APP_ID and PRIVATE_KEY are needed")
+    except SettingsError as exc:
+        raise RemoteUnavailable(
+            f"{owner}/{repo}: tjek af et GitHub-repository kræver GitHub App-indstillingerne ({exc}); "
+            "tjek en lokal mappe i stedet (os2bot check .)") from None
+
+    async def fetch() -> Snapshot:
+        app = GitHubApp(settings)
+        installation = await app.installation_for_repo(owner, repo)
+        data = await app.installation(installation).graphql(SNAPSHOT_QUERY, {"owner": owner, "name": repo})
+        return snapshot_from_graphql(data)
+
+    try:
+        return asyncio.run(fetch())
+    except BotError as exc:
+        raise RemoteUnavailable(f"{owner}/{repo}: {exc}") from None
 
 
 def _entries(tree: Any) -> list[dict]:
@@ -80,7 +104,11 @@ def snapshot_from_graphql(data: dict) -> Snapshot:
     """The response's `data` (or the whole response with a `data` key) -> Snapshot."""
     if "data" in data and "repository" not in data:
         data = data["data"] or {}
-    repo = data.get("repository")
+    return snapshot_from_repository(data.get("repository"))
+
+
+def snapshot_from_repository(repo: Any) -> Snapshot:
+    """The `repository { ... }` object selected by REPOSITORY_SNAPSHOT_FIELDS -> Snapshot."""
     if not isinstance(repo, dict):
         raise RemoteUnavailable("the GraphQL response holds no repository")
     paths: dict[str, None] = {}

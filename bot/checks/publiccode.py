@@ -32,7 +32,15 @@ def validator() -> jsonschema.Draft7Validator:
 
 def schema_errors(data: Any) -> list[str]:
     errors = sorted(validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    return [f"{'.'.join(map(str, e.absolute_path)) or '(rod)'}: {e.message}" for e in errors]
+    return [f"{'.'.join(map(str, e.absolute_path)) or '(rod)'}: {_short(e)}" for e in errors]
+
+
+def _short(error: Any) -> str:
+    """jsonschema lists every allowed value of an enum; a person needs the wrong one and a few."""
+    if error.validator == "enum" and isinstance(error.validator_value, list) and len(error.validator_value) > 6:
+        shown = ", ".join(repr(v) for v in error.validator_value[:5])
+        return f"{error.instance!r} is not an allowed value (e.g. {shown}, ...)"
+    return error.message
 
 
 def rule_errors(data: Any, today: dt.date, texts: dict[str, str]) -> list[str]:

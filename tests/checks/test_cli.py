@@ -102,7 +102,7 @@ def test_level_sandkasse_is_understood(ready_product, capsys):
     [
         (["check", "/nonexistent/os2-product"], "findes ikke"),
         (["check", ".", "--level", "4"], "ukendt niveau"),
-        (["check", "OS2offdig/os2eksempel"], "GitHub-indstillinger"),
+        (["check", "OS2offdig/os2eksempel"], "GitHub App-indstillingerne"),
     ],
 )
 def test_usage_and_access_errors_exit_2_with_one_line(argv, reason, capsys, monkeypatch, tmp_path):

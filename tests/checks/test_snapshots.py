@@ -92,9 +92,30 @@ def test_an_answer_without_a_repository_is_refused():
         snapshot_from_graphql({"data": {"repository": None}})
 
 
-def test_remote_fetching_is_not_wired_yet_and_says_so():
-    with pytest.raises(RemoteUnavailable, match="GitHub-indstillinger"):
+def test_a_remote_check_without_app_settings_says_what_is_missing(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    for name in ("APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RemoteUnavailable, match="GitHub App-indstillingerne"):
         fetch_snapshot("OS2offdig", "os2eksempel")
+
+
+def test_a_remote_snapshot_comes_from_github_as_the_app(monkeypatch, tmp_path):
+    """`os2bot check OWNER/REPO`: the App finds its installation and asks one GraphQL query."""
+    from bot.sandbox.github import serve_github_standin
+    from bot.sandbox.world import build_world
+
+    world = build_world()
+    monkeypatch.chdir(tmp_path)
+    with serve_github_standin(world.state) as url:
+        monkeypatch.setenv("APP_ID", str(world.state.app.id))
+        monkeypatch.setenv("PRIVATE_KEY", world.state.private_key_pem)
+        monkeypatch.setenv("GITHUB_API_URL", url)
+        snap = fetch_snapshot("OS2offdig", "os2eksempel")
+        assert world.state.count(kind="graphql") == 1
+    assert snap.source == "github" and snap.owner == "OS2offdig" and snap.has_issues is True
+    assert {"README.md", "LICENSE", "OS2eksempel_governance_report.md", "publiccode.yml"} <= set(snap.files)
+    assert snap.licence_spdx == "MPL-2.0"
 
 
 def test_a_local_snapshot_skips_dependency_folders_and_reads_only_wanted_files(tmp_path):
