@@ -36,6 +36,13 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
                         max_attempts=settings.max_attempts, backoff_base=backoff_base)
         endpoint.store = store
         endpoint.on_journaled = runner.notify
+
+        async def enqueue(delivery) -> bool:
+            new = await store.append(delivery)
+            runner.notify()
+            return new
+
+        svc.enqueue = enqueue
         state.update(store=store, runner=runner, services=svc)
         if run_jobs:
             await runner.start()

@@ -18,6 +18,21 @@ class Services:
     store: Store
     github: Any = None          # bot.github.GitHubApp, None when the App is not configured
     extra: dict[str, Any] = field(default_factory=dict)
+    enqueue: Any = None         # async (Delivery) -> bool: journal follow-up work (set by the app)
+    _reconciler: Any = None
+
+    async def reconciler(self):
+        """The onboarding reconciler, built on first use (it needs the App's bot login)."""
+        if self._reconciler is None:
+            import hashlib
+            import hmac
+
+            from bot.onboarding.reconcile import Reconciler
+
+            secret = self.settings.webhook_secret.get() if self.settings.webhook_secret else ""
+            key = hmac.new(secret.encode(), b"os2bot state block", hashlib.sha256).digest()
+            self._reconciler = Reconciler(store=self.store, bot_login=await self.github.bot_login(), state_key=key)
+        return self._reconciler
 
 
 @dataclass

@@ -166,9 +166,20 @@ class InstallationClient:
             return {}
         return response.json()
 
-    async def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        with _translated("GraphQL query"):
+    async def graphql(self, query: str, variables: dict[str, Any] | None = None, *,
+                      optional: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The query's data. `optional`: top-level fields whose NOT_FOUND is an answer, not an
+        error (GitHub then returns the rest of the data with that field null)."""
+        try:
             return await self.github.async_graphql(query, variables)
+        except GraphQLFailed as exc:
+            errors, data = exc.response.errors or [], exc.response.data
+            if data is not None and errors and all(
+                    e.type == "NOT_FOUND" and e.path and e.path[0] in optional for e in errors):
+                return data
+            raise translate(exc, "GraphQL query") from exc
+        except GitHubException as exc:
+            raise translate(exc, "GraphQL query") from exc
 
     async def paginate(self, path: str, *, params: dict | None = None, max_pages: int = 20) -> AsyncIterator[Any]:
         """Follow `page=` for list endpoints, stopping at a short page."""
@@ -203,6 +214,7 @@ class GitHubApp:
             async_transport=_CountingTransport(inner, self.counter),
         )
         self._installations: dict[int, InstallationClient] = {}
+        self._bot_login: str | None = None
 
     def installation(self, installation_id: int) -> InstallationClient:
         client = self._installations.get(installation_id)
@@ -217,6 +229,13 @@ class GitHubApp:
         with _translated(f"{method} {path}"):
             response = await self.github.arequest(method, path, json=json)
         return response.json() if response.content else None
+
+    async def bot_login(self) -> str:
+        """The App's bot account as REST names it ("<slug>[bot]"), asked once per process."""
+        if self._bot_login is None:
+            app = await self.app_rest("GET", "/app")
+            self._bot_login = f"{app['slug']}[bot]"
+        return self._bot_login
 
     async def installation_for_repo(self, owner: str, repo: str) -> int:
         data = await self.app_rest("GET", f"/repos/{owner}/{repo}/installation")

@@ -4,13 +4,20 @@ Keys are `event.action` (or `event` for every action). Reading this table tells 
 everything the bot reacts to; `app.yml` subscribes to exactly these events.
 """
 
-from handlers import installation, repository
+from handlers import installation, onboarding, repository
 
 ROUTES = {
     "installation.created": [installation.created],
     "installation.deleted": [installation.deleted],
     "installation_repositories.added": [installation.repositories_added],
     "installation_repositories.removed": [installation.repositories_removed],
-    "repository.transferred": [repository.arrived],
-    "repository.created": [repository.arrived],
+    "repository.transferred": [repository.arrived, onboarding.transferred],
+    "repository.created": [repository.arrived, onboarding.created],
+    "push": [onboarding.pushed],
+    "issues.edited": [onboarding.issue_changed],
+    "issues.closed": [onboarding.issue_changed],
+    "issues.reopened": [onboarding.issue_changed],
+    "issues.labeled": [onboarding.issue_changed],
+    "issues.unlabeled": [onboarding.issue_changed],
+    f"{onboarding.RECONCILE_EVENT}.{onboarding.RECONCILE_ACTION}": [onboarding.job],
 }

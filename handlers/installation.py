@@ -7,6 +7,7 @@ with dozens of products must not be flooded with issues); see handlers/repositor
 from __future__ import annotations
 
 from bot.context import Context
+from handlers.onboarding import enqueue_reconcile
 
 
 def _account(payload: dict) -> dict:
@@ -24,6 +25,8 @@ async def created(ctx: Context) -> None:
     for full_name in repos:
         await ctx.services.store.aput("repositories", full_name.lower(), {
             "full_name": full_name, "installation_id": inst.get("id"), "present_at_install": True})
+        # onboarded only where the organisation's config opts in (onboard_existing_on_install)
+        await enqueue_reconcile(ctx, full_name, create="existing")
     ctx.log.info("installation_recorded", account=account.get("login"), repositories=len(repos))
 
 
@@ -40,6 +43,7 @@ async def repositories_added(ctx: Context) -> None:
     for full_name in added:
         await ctx.services.store.aput("repositories", full_name.lower(), {
             "full_name": full_name, "installation_id": inst.get("id"), "present_at_install": False})
+        await enqueue_reconcile(ctx, full_name, create=True)
     ctx.log.info("installation_repositories_added", repositories=added)
 
 

@@ -8,10 +8,10 @@ file fails loudly with the key that is wrong.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import jsonschema
 import yaml
@@ -219,3 +219,16 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 def placeholders(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text))
+
+
+def for_organisation(config: ChecksConfig, *, organisations: Iterable[str] | None = None,
+                     suppliers: Iterable[Any] | None = None) -> ChecksConfig:
+    """The checks as one organisation's `.github/os2bot.yml` adjusts them (None: keep config's)."""
+    if organisations is not None:
+        spec = config.checks["in_os2_org"]
+        checks = {**config.checks, "in_os2_org": replace(spec, settings={**spec.settings,
+                                                                          "organisations": list(organisations)})}
+        config = replace(config, checks=checks)
+    if suppliers is not None:
+        config = replace(config, suppliers=parse_suppliers({"suppliers": list(suppliers)}, ".github/os2bot.yml"))
+    return config

@@ -335,7 +335,7 @@ class OrgSettings:
     onboard_existing_on_install: bool | str | tuple[str, ...] = False  # False | "all" | repo names
     secretariat_team: str = ""
     board_team: str = ""
-    os2_orgs: tuple[str, ...] = ()
+    os2_orgs: tuple[str, ...] | None = None      # None: config/checks.yaml's list
     suppliers: tuple[Any, ...] | None = None  # None: the bot's own list
 
     def team_for(self, role: Role) -> str | None:
@@ -383,7 +383,7 @@ def org_settings(defaults: Mapping[str, Any], override: Mapping[str, Any] | str 
         onboard_existing_on_install=tuple(existing) if isinstance(existing, list) else existing,
         secretariat_team=merged["secretariat_team"],
         board_team=merged["board_team"],
-        os2_orgs=tuple(merged["os2_orgs"]),
+        os2_orgs=tuple(merged["os2_orgs"]) if merged.get("os2_orgs") is not None else None,
         suppliers=tuple(suppliers) if suppliers is not None else None,
     )
 
@@ -407,8 +407,8 @@ def org_settings_problems(s: Mapping[str, Any]) -> list[str]:
         if not isinstance(s.get(key), str) or not s.get(key):
             problems.append(f"{key}: must be a team slug")
     orgs = s.get("os2_orgs")
-    if not isinstance(orgs, list) or not all(isinstance(o, str) and o for o in orgs):
-        problems.append("os2_orgs: must be a list of organisation names")
+    if orgs is not None and (not isinstance(orgs, list) or not all(isinstance(o, str) and o for o in orgs)):
+        problems.append("os2_orgs: must be a list of organisation names or null")
     if s.get("suppliers") is not None and not isinstance(s.get("suppliers"), list):
         problems.append("suppliers: must be a list or null")
     return problems

@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
 
 from bot.checks import run_checks
+from bot.checks.config import for_organisation
+from bot.checks.config import load_config as load_checks_config
 from bot.errors import PermanentError, TransientError
 from bot.onboarding.config import (
     ConfigError,
@@ -64,12 +66,16 @@ class Reconciler:
     org_defaults: dict = field(default_factory=load_org_defaults)
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
-    async def reconcile(self, client, owner: str, name: str, *, create: bool = False,
+    async def reconcile(self, client, owner: str, name: str, *, create: str | bool = False,
                         log: Any = None) -> Outcome:
+        """`create`: open the issue if there is none — True, False, or a policy the
+        organisation's settings decide: "created" (onboard_on_repository_created) or
+        "existing" (onboard_existing_on_install)."""
         full = f"{owner}/{name}"
         for _ in range(MAX_ROUNDS):
             known = await self.store.aget(KNOWN_ISSUES, full.lower())
-            data = await client.graphql(WORLD_QUERY, world_variables(owner, name, self.bot_login, known))
+            data = await client.graphql(WORLD_QUERY, world_variables(owner, name, self.bot_login, known),
+                                        optional=frozenset({"orgConfig"}))
             if not data.get("repository"):
                 raise PermanentError(f"repository {full} not found or not accessible")
             world = parse_world(data, self.bot_login)
@@ -147,6 +153,8 @@ class Reconciler:
             return Outcome(full, skipped="not enrolled")
 
         settings, config_problems = await self._settings(client, owner, world, log)
+        if primary is None and not self._may_create(create, settings, name):
+            return Outcome(full, skipped="not enrolled", problems=config_problems)
         lang = settings.language
         now = self.now()
         state, problems = (decode(primary.body, self.state_key) if primary else (State(), []))
@@ -158,6 +166,8 @@ class Reconciler:
                 log.warning("state_block_unreadable", issue=primary.number, problems=problems)
         state = state or State()
 
+        checks = run_checks(snapshot, level=state.level, config=for_organisation(
+            load_checks_config(), organisations=settings.os2_orgs, suppliers=settings.suppliers))
         comments: list[str] = []
         if primary is not None:
             ticks = read_ticks(primary.body)
@@ -167,7 +177,7 @@ class Reconciler:
                 roles = (await self._roles(client, owner, actor, settings, state)
                          if actor and not same_login(actor, self.bot_login) else frozenset())
                 outcome = classify_tick_changes(self.process, state, shown, ticks, actor or "ukendt",
-                                                roles, now, lang)
+                                                roles, now, lang, answered_checks=frozenset(checks.by_id))
                 state = outcome.state
                 if outcome.comment:
                     comments.append(outcome.comment)
@@ -175,7 +185,6 @@ class Reconciler:
                     log.info("ticks_judged", actor=actor, accepted=[c.key for c in outcome.accepted],
                              reverted=[c.key for c in outcome.reverted], reset=[c.key for c in outcome.reset])
 
-        checks = run_checks(snapshot, level=state.level)
         facts = RepoFacts(owner=owner, name=name, description=snapshot.description,
                           html_url=snapshot.html_url, default_branch=snapshot.default_branch)
         desired = compute_desired(self.process, settings, facts, checks.by_id, state, lang,
@@ -210,6 +219,14 @@ class Reconciler:
             await self.store.aput("state", full.lower(), desired.onboarding_state.to_dict())
         return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)), comments=len(comments),
                        closed_duplicates=tuple(closed), problems=config_problems)
+
+    @staticmethod
+    def _may_create(create: str | bool, settings: OrgSettings, name: str) -> bool:
+        if create == "created":
+            return settings.onboard_on_repository_created
+        if create == "existing":
+            return settings.onboards_existing(name)
+        return bool(create)
 
     async def _create(self, client, full: str, desired: DesiredIssue) -> int:
         created = await client.rest("POST", f"/repos/{full}/issues", json={

@@ -77,11 +77,13 @@ def classify_tick_changes(
     actor_roles: frozenset[str],
     now: datetime | str,
     lang: str = "da",
+    answered_checks: frozenset[str] | None = None,
 ) -> TickOutcome:
     """Pure. `old_ticks` is what the bot last rendered (state.shown); `new_ticks` read_ticks(body).
 
     Lines a person deleted or keys the bot never showed are not changes: the next
-    render restores the list as it should be.
+    render restores the list as it should be. `answered_checks`: the checks that gave a
+    result; a check item with roles whose check gave none is ticked by those roles.
     """
     at = now if isinstance(now, str) else now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     ticks = dict(state.ticks)
@@ -95,7 +97,9 @@ def classify_tick_changes(
         if item is None:
             continue
         value = new_ticks[key]
-        if item.kind == "manual":
+        by_hand = item.kind == "check" and item.roles and answered_checks is not None \
+            and item.check not in answered_checks   # a check nothing answers here: people tick it
+        if item.kind == "manual" or by_hand:
             if actor_roles & set(item.roles):
                 ticks[key] = Tick(value=value, by=actor, at=at)
                 accepted.append(TickChange(key, value))

@@ -72,7 +72,7 @@ def handle(state: GitHubState, request: Request, raw: bytes) -> Response:
         used, reset = state.use_rate(resource)
         fault = state.take_fault(path)
         try:
-            if fault is not None:
+            if fault is not None and not fault.after:
                 status, payload, headers = fault_reply(state, fault, kind, rid)
             else:
                 caller = identify(state, request.headers.get("authorization"))
@@ -85,6 +85,8 @@ def handle(state: GitHubState, request: Request, raw: bytes) -> Response:
         except StandinError as error:
             status, payload, headers = error.status, error.body(), error.headers
             media = "application/json; charset=utf-8"
+        if fault is not None and fault.after:
+            status, payload, headers = fault_reply(state, fault, kind, rid)
         if fault is not None:
             media = "application/json; charset=utf-8"
         all_headers = {

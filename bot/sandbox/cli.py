@@ -82,7 +82,7 @@ def _report(console, store, state, full_name: str) -> None:
     if not issues:
         console.print(f"No issues in {full_name}.")
     for issue in issues:
-        labels = ", ".join(sorted(label.name for label in issue.labels)) if issue.labels else "-"
+        labels = ", ".join(sorted(issue.labels)) or "-"
         console.print(Panel(Markdown(issue.body or ""), title=f"#{issue.number} {issue.title} [{issue.state}]",
                             subtitle=f"labels: {labels}"))
     console.print(f"GitHub requests seen by the stand-in: {len(state.requests)} "

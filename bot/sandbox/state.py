@@ -264,6 +264,7 @@ class Fault:
     kind: str  # error, primary or secondary
     retry_after: int
     match: re.Pattern[str] | None
+    after: bool = False  # the request is carried out, then its answer is lost (a 502 instead)
 
 
 DEFAULT_PERMISSIONS = {"issues": "write", "contents": "read", "metadata": "read", "members": "read"}
@@ -563,6 +564,12 @@ class GitHubState:
         """The next n requests (whose path matches `match`, if given) fail with `status`."""
         with self.lock:
             self.faults.append(Fault(n, status, "error", 0, re.compile(match) if match else None))
+
+    def lose_answer_next(self, n: int = 1, status: int = 502, match: str | None = None) -> None:
+        """The next n matching requests are carried out, but answered with `status`: the
+        caller cannot know that its write happened (a crash or a cut connection mid-way)."""
+        with self.lock:
+            self.faults.append(Fault(n, status, "error", 0, re.compile(match) if match else None, after=True))
 
     def rate_limit_next(self, n: int = 1, kind: str = "primary", status: int = 403, retry_after: int = 60,
                         match: str | None = None) -> None:

@@ -21,10 +21,37 @@ BOARD_MEMBER = "bestyrelse-bo"
 CONTRIBUTOR = "kommune-karin"
 
 
-def example_files() -> dict[str, bytes]:
-    """The example product, a repository ready for level 1."""
-    return {p.relative_to(EXAMPLE).as_posix(): p.read_bytes()
-            for p in sorted(EXAMPLE.rglob("*")) if p.is_file() and p.name != "SOURCES.md"}
+REPORT = "OS2eksempel_governance_report.md"
+ORG_CONFIG = """# OS2's settings for the onboarding bot (Probot's convention: .github/os2bot.yml in the
+# organisation's .github repository). Suppliers that signed the supplier partner agreement:
+suppliers:
+  - name: Eksempel Leverandør A/S
+    signed: "2025-03-01"
+"""
+
+
+def example_files(level: int = 1) -> dict[str, bytes]:
+    """The example product: a repository whose governance report aims at and meets `level`."""
+    files = {p.relative_to(EXAMPLE).as_posix(): p.read_bytes()
+             for p in sorted(EXAMPLE.rglob("*")) if p.is_file() and p.name != "SOURCES.md"}
+    if level != 1:
+        files[REPORT] = report_for_level(files[REPORT].decode(), level).encode()
+    return files
+
+
+def report_for_level(report: str, level: int) -> str:
+    """The example's report filled in for `level`: 'Ja' up to it, 'Planlagt' above, and the aim stated."""
+    lines = []
+    for line in report.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 6 and cells[1][:1] in "RFSG" and cells[1][1:].isdigit():
+            row_level = 0 if cells[3] == "sandkasse" else int(cells[3])
+            cells[5] = "Ja" if row_level <= level else "Planlagt"
+            line = " | ".join(cells).strip()
+        if line.startswith("> **Dato for udfyldelse:**"):
+            lines.append(f"> **Ønsket niveau:** {'sandkasse' if level == 0 else level}  ")
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -33,10 +60,10 @@ class World:
     installation: Installation
     org: str = ORG
 
-    def add_product(self, name: str, files: dict[str, bytes | str] | None = None, **attrs) -> str:
+    def add_product(self, name: str, files: dict[str, bytes | str] | None = None, *, level: int = 1, **attrs) -> str:
         attrs.setdefault("description", "Eksempelprodukt til OS2-bottens sandkasse")
         attrs.setdefault("has_issues", True)
-        self.state.add_repo(self.org, name, files=example_files() if files is None else files, **attrs)
+        self.state.add_repo(self.org, name, files=example_files(level) if files is None else files, **attrs)
         return f"{self.org}/{name}"
 
     def transfer_payload(self, full_name: str) -> bytes:
@@ -52,6 +79,34 @@ class World:
         return json.dumps(data).encode()
 
 
+    def issue_payload(self, full_name: str, number: int, sender: str, action: str = "edited") -> bytes:
+        """GitHub's real `issues.<action>` payload for an issue of this world, sent by `sender`."""
+        data = json.loads(load_payload("issues.edited"))
+        issue = self.state.issue(full_name, number)
+        data["action"] = action
+        data["issue"].update({"number": number, "title": issue.title, "body": issue.body, "state": issue.state,
+                              "user": {**data["issue"]["user"], "login": issue.user,
+                                       "type": "Bot" if issue.user.endswith("[bot]") else "User"}})
+        data["repository"]["full_name"] = full_name
+        data["repository"]["name"] = full_name.split("/")[1]
+        data["sender"] = {**data["sender"], "login": sender}
+        data["installation"] = {"id": self.installation.id, "node_id": "sandbox"}
+        return json.dumps(data).encode()
+
+    def push_payload(self, full_name: str, *, added: list[str] = (), modified: list[str] = (),
+                     removed: list[str] = ()) -> bytes:
+        """GitHub's real `push` payload: one commit to the default branch touching these files."""
+        data = json.loads(load_payload("push.with-new-branch"))
+        repo = self.state.repo(full_name)
+        data.update({"ref": f"refs/heads/{repo.default_branch}", "created": False, "deleted": False})
+        data["repository"].update({"full_name": full_name, "name": repo.name, "default_branch": repo.default_branch})
+        commit = {**(data.get("commits") or [{}])[0], "added": list(added), "modified": list(modified),
+                  "removed": list(removed)}
+        data["commits"] = [commit]
+        data["installation"] = {"id": self.installation.id, "node_id": "sandbox"}
+        return json.dumps(data).encode()
+
+
 def build_world(*, secretariat_team: str = "os2-sekretariatet", board_team: str = "os2-bestyrelsen",
                 product: bool = True) -> World:
     state = GitHubState()
@@ -60,6 +115,7 @@ def build_world(*, secretariat_team: str = "os2-sekretariatet", board_team: str 
     state.add_team_member(ORG, board_team, BOARD_MEMBER)
     state.add_user(CONTRIBUTOR)
     world = World(state=state, installation=installation)
+    state.add_repo(ORG, ".github", files={".github/os2bot.yml": ORG_CONFIG})
     if product:
         world.add_product(PRODUCT)
     return world

@@ -97,9 +97,17 @@ def test_a_missing_check_result_is_pending_and_a_warning_is_shown(process, setti
     issue = compute_desired(process, settings, repo, results, state)
     assert issue.view.item("licence").done
     assert "⚠️ Licensen er Apache-2.0; OS2 anbefaler MPL-2.0." in issue.body
-    jira = issue.view.item("jira-project")
-    assert jira.status == "pending" and not jira.done
-    assert "⏳ Afventer. Botten opretter projektet, når produktet er godkendt." in issue.body
+    contact = issue.view.item("contact-person")
+    assert contact.status == "pending" and not contact.done
+
+
+def test_the_jira_item_is_ticked_by_the_secretariat_while_no_check_answers_it(process, settings, repo):
+    state = record_decision(State(), Decision("level", 1, "anne", NOW))
+    jira = compute_desired(process, settings, repo, {}, state).view.item("jira-project")
+    assert jira.kind == "manual" and jira.status == "open" and jira.roles == ("secretariat",)
+    answered = {"jira_project": CheckResult("jira_project", Status.PASS, "Jira-projektet OS2X findes.")}
+    jira = compute_desired(process, settings, repo, answered, state).view.item("jira-project")
+    assert jira.kind == "check" and jira.done
 
 
 def test_a_not_configured_check_is_not_done(process, settings, repo):

@@ -1,0 +1,96 @@
+"""API cost of onboarding, counted by the bot's GitHub client (RequestCounter).
+
+Runs the real server against the GitHub stand-in on loopback and prints what each
+situation costs in GitHub requests (installation-token requests excluded, as GitHub does
+not bill them against the rate limit in the same way), with wall time against a baseline
+measured in the same run: one bare GraphQL round trip to the same stand-in.
+
+Targets: a transfer onboarded in at most 6 requests; a reconcile with nothing to
+change in at most 2 requests and no write.
+
+    python bench/bench_api_cost.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from bot.sandbox.github import GitHubStandin  # noqa: E402
+from bot.sandbox.world import PRODUCT, SECRETARIAT, build_world  # noqa: E402
+from tests.e2e.harness import Bot, tick  # noqa: E402
+
+
+def measure(bot: Bot, action) -> tuple[dict[str, int], float]:
+    counter = bot.app.state.bot["services"].github.counter
+    counter.reset()
+    started = time.perf_counter()
+    action()
+    bot.settle()
+    return counter.snapshot(), time.perf_counter() - started
+
+
+def main() -> int:
+    world = build_world()
+    repo = f"{world.org}/{PRODUCT}"
+    server = GitHubStandin(world.state)
+    server.start(warm_graphql=True)
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            from bot.log import configure_logging
+
+            configure_logging("warning", "console")
+            bot = Bot(world=world, github_url=server.url, database=Path(tmp) / "bench.db").start()
+            try:
+                client = bot.app.state.bot["services"].github
+                import asyncio
+
+                async def bare():  # the baseline: one GraphQL round trip, token already in hand
+                    inst = client.installation(world.installation.id)
+                    await inst.graphql("query { viewer { login } }")
+                    t = time.perf_counter()
+                    for _ in range(20):
+                        await inst.graphql("query { viewer { login } }")
+                    return (time.perf_counter() - t) / 20
+
+                baseline = asyncio.run(bare())
+                rows.append(("transfer (first, incl. GET /app)", *measure(bot, lambda: bot.transfer(repo))))
+                second = world.add_product("andet-produkt")
+                rows.append(("transfer of another product", *measure(bot, lambda: bot.transfer(second))))
+                rows.append(("reconcile, nothing to change", *measure(bot, lambda: bot.transfer(repo))))
+                issue = bot.the_issue(repo)
+                rows.append(("secretariat ticks an item", *measure(
+                    bot, lambda: bot.person_edits(repo, issue.number, tick(issue.body, "match-judged"), SECRETARIAT))))
+            finally:
+                bot.stop()
+    finally:
+        server.stop()
+
+    print("API cost per situation (GitHub requests counted by the bot's client; tokens excluded)")
+    print(f"{'situation':<36}{'requests':>9}{'writes':>8}{'tokens':>8}{'ms':>9}{'x baseline':>12}")
+    for name, counts, seconds in rows:
+        requests = sum(n for k, n in counts.items() if k != "token")
+        print(f"{name:<36}{requests:>9}{counts.get('write', 0):>8}{counts.get('token', 0):>8}"
+              f"{seconds * 1000:>9.1f}{seconds / baseline:>12.1f}")
+    print(f"baseline: one GraphQL round trip to the stand-in = {baseline * 1000:.2f} ms")
+    transfer = rows[1][1]
+    idle = rows[2][1]
+    transfer_requests = sum(n for k, n in transfer.items() if k != "token")
+    idle_requests = sum(n for k, n in idle.items() if k != "token")
+    ok = transfer_requests <= 6 and idle_requests <= 2 and idle.get("write", 0) == 0
+    print(f"transfer: {transfer_requests} requests (target <= 6); nothing to change: {idle_requests} requests, "
+          f"{idle.get('write', 0)} writes (target <= 2, 0)")
+    print("targets met" if ok else "TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

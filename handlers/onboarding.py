@@ -1,0 +1,87 @@
+"""Everything that may change a product's onboarding ends in one reconcile of its repository.
+
+Transferred in → onboard it. Created there → onboard it if the organisation says so.
+A push to the default branch touching a checked file, or a person editing the
+onboarding issue → bring the issue up to date. The reconcile itself decides what,
+if anything, to write.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+
+from bot.checks import wanted_files
+from bot.context import Context
+from bot.onboarding.state_block import has_marker
+from bot.onboarding.world import same_login
+from bot.store import Delivery
+
+RECONCILE_EVENT = "os2bot"            # synthetic deliveries the bot journals for itself
+RECONCILE_ACTION = "reconcile"
+
+
+def served(ctx: Context, owner: str | None) -> bool:
+    orgs = ctx.services.settings.github_orgs
+    return bool(owner) and (not orgs or owner.lower() in {o.lower() for o in orgs})
+
+
+async def reconcile(ctx: Context, full_name: str, *, create: str | bool) -> None:
+    owner, name = full_name.split("/", 1)
+    if not served(ctx, owner):
+        ctx.log.info("not_served", org=owner)
+        return
+    reconciler = await ctx.services.reconciler()
+    outcome = await reconciler.reconcile(ctx.installation_client(), owner, name, create=create, log=ctx.log)
+    ctx.log.info("reconciled", **{k: v for k, v in asdict(outcome).items() if v not in (None, (), False, 0)})
+
+
+async def enqueue_reconcile(ctx: Context, full_name: str, *, create: str | bool) -> None:
+    """Journal a reconcile of one repository, serialised with that repository's other deliveries."""
+    payload = {"repository": {"full_name": full_name}, "installation": {"id": ctx.installation_id},
+               "create": create, "cause": ctx.delivery.id}
+    await ctx.services.enqueue(Delivery(
+        id=f"{ctx.delivery.id}/{full_name}", event=RECONCILE_EVENT, action=RECONCILE_ACTION,
+        queue_key=f"repo:{full_name.lower()}", installation_id=ctx.installation_id,
+        payload=json.dumps(payload).encode(), received_at=time.time()))
+
+
+async def transferred(ctx: Context) -> None:
+    repo = ctx.repository or {}
+    await reconcile(ctx, repo["full_name"], create=True)
+
+
+async def created(ctx: Context) -> None:
+    repo = ctx.repository or {}
+    await reconcile(ctx, repo["full_name"], create="created")
+
+
+async def pushed(ctx: Context) -> None:
+    """Only pushes to the default branch that touch a file some check reads."""
+    repo = ctx.repository or {}
+    if ctx.payload.get("ref") != f"refs/heads/{repo.get('default_branch')}" or ctx.payload.get("deleted"):
+        return
+    touched = {path for commit in ctx.payload.get("commits") or []
+               for key in ("added", "modified", "removed") for path in commit.get(key) or []}
+    if touched and not wanted_files(sorted(touched)) and not any(p.startswith(("docs/", "doc/")) for p in touched):
+        ctx.log.info("push_ignored", reason="no checked file touched")
+        return
+    await reconcile(ctx, repo["full_name"], create=False)
+
+
+async def issue_changed(ctx: Context) -> None:
+    """A person edited, closed or reopened an issue; only the bot's onboarding issue matters."""
+    issue = ctx.payload.get("issue") or {}
+    sender = (ctx.payload.get("sender") or {}).get("login")
+    bot = (await ctx.services.reconciler()).bot_login
+    if not same_login((issue.get("user") or {}).get("login"), bot) or not has_marker(issue.get("body")):
+        return
+    if same_login(sender, bot):
+        return   # our own write coming back
+    await reconcile(ctx, (ctx.repository or {})["full_name"], create=False)
+
+
+async def job(ctx: Context) -> None:
+    """A reconcile the bot journaled for itself (installation events, sweeps)."""
+    await reconcile(ctx, (ctx.repository or {})["full_name"], create=ctx.payload.get("create", False))
