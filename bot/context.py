@@ -31,7 +31,8 @@ class Services:
 
             secret = self.settings.webhook_secret.get() if self.settings.webhook_secret else ""
             key = hmac.new(secret.encode(), b"os2bot state block", hashlib.sha256).digest()
-            self._reconciler = Reconciler(store=self.store, bot_login=await self.github.bot_login(), state_key=key)
+            self._reconciler = Reconciler(store=self.store, bot_login=await self.github.bot_login(), state_key=key,
+                                          jira_configured=bool(self.settings.jira_url))
         return self._reconciler
 
 

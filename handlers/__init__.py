@@ -19,5 +19,6 @@ ROUTES = {
     "issues.reopened": [onboarding.issue_changed],
     "issues.labeled": [onboarding.issue_changed],
     "issues.unlabeled": [onboarding.issue_changed],
+    "issue_comment.created": [onboarding.commented],
     f"{onboarding.RECONCILE_EVENT}.{onboarding.RECONCILE_ACTION}": [onboarding.job],
 }

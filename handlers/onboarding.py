@@ -82,6 +82,14 @@ async def issue_changed(ctx: Context) -> None:
     await reconcile(ctx, (ctx.repository or {})["full_name"], create=False)
 
 
+async def commented(ctx: Context) -> None:
+    """A comment on the onboarding issue may hold commands; reconcile finds and runs them."""
+    sender = ctx.payload.get("sender") or {}
+    if sender.get("type") == "Bot":
+        return   # the bot's own replies and other bots' comments are never commands
+    await issue_changed(ctx)
+
+
 async def job(ctx: Context) -> None:
     """A reconcile the bot journaled for itself (installation events, sweeps)."""
     await reconcile(ctx, (ctx.repository or {})["full_name"], create=ctx.payload.get("create", False))

@@ -110,6 +110,8 @@ class Labels:
     level: Label  # name has {level}
     level_names: Mapping[int, str]
     onboarded: Label
+    board_review: Label   # a review by the board is requested and not yet answered
+    returned: Label       # the board sent the concept back for rework (tilbageløb)
 
     def step_name(self, n: int) -> str:
         return self.step.name.format(n=n)
@@ -119,7 +121,7 @@ class Labels:
 
     def all_names(self, step_numbers: Iterable[int]) -> frozenset[str]:
         """Every label the bot manages, so the lead can remove stale ones."""
-        names = {self.onboarding.name, self.onboarded.name}
+        names = {self.onboarding.name, self.onboarded.name, self.board_review.name, self.returned.name}
         names |= {self.step_name(n) for n in step_numbers}
         names |= {self.level_name(lv) for lv in self.level_names}
         return frozenset(names)
@@ -296,6 +298,8 @@ def _build(data: dict) -> Process:
             level=label(lab["level"]),
             level_names={int(k): v for k, v in lab["level_names"].items()},
             onboarded=label(lab["onboarded"]),
+            board_review=label(lab["board_review"]),
+            returned=label(lab["returned"]),
         ),
         texts={k: text(v) for k, v in data["texts"].items()},
         steps=tuple(steps),

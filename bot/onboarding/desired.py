@@ -41,6 +41,19 @@ def target_level(check_results: Mapping[str, CheckResult]) -> int | None:
     return None
 
 
+def board_review_status(state: State) -> str | None:
+    """Where the board's review stands: "requested", "returned", "approved" or None (never asked).
+
+    The latest of a request and the board's answer wins, so a returned concept can be sent
+    to review again and a new request after a return waits for a new answer."""
+    for d in reversed(state.decisions):
+        if d.kind == "board_review" and d.value == "requested":
+            return "requested"
+        if d.kind == "board_approval":
+            return "approved" if d.value == "approved" else "returned"
+    return None
+
+
 def compute_view(
     process: Process,
     repo: RepoFacts,
@@ -121,6 +134,11 @@ def compute_desired(
         labels.add(process.labels.level_name(state.level))
     if view.done:
         labels.add(process.labels.onboarded.name)
+    review = board_review_status(state)
+    if review == "requested":
+        labels.add(process.labels.board_review.name)
+    elif review == "returned":
+        labels.add(process.labels.returned.name)
 
     return DesiredIssue(
         title=view.title,
@@ -209,7 +227,8 @@ def _decision_view(process: Process, decision, lang: str) -> DecisionView:
         else:
             value = escape_inline(decision.value)
         text = kind.text.get(lang).format(value=value)
-    return DecisionView(text=text, by=decision.by, at=decision.at, comment_url=decision.comment_url)
+    return DecisionView(text=text, by=decision.by, at=decision.at, comment_url=decision.comment_url,
+                        note=decision.note)
 
 
 def _file_link(repo: RepoFacts, path: str | None) -> str | None:

@@ -32,6 +32,7 @@ class Decision:
     by: str
     at: str
     comment_url: str | None = None
+    note: str | None = None  # what the person wrote with it, e.g. the board's reason for a return
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class State:
             "level": self.level,
             "ticks": {k: {"value": t.value, "by": t.by, "at": t.at} for k, t in sorted(self.ticks.items())},
             "decisions": [
-                {"kind": d.kind, "value": d.value, "by": d.by, "at": d.at, "comment_url": d.comment_url}
+                {"kind": d.kind, "value": d.value, "by": d.by, "at": d.at, "comment_url": d.comment_url,
+                 **({"note": d.note} if d.note else {})}
                 for d in self.decisions
             ],
             "coordinators": list(self.coordinators),
@@ -94,6 +96,7 @@ class State:
                 by=_str(d["by"]),
                 at=_str(d["at"]),
                 comment_url=_opt_str(d.get("comment_url")),
+                note=_opt_str(d.get("note")),
             )
             for d in list(data.get("decisions") or [])
         )
@@ -199,6 +202,7 @@ class DecisionView:
     by: str
     at: str
     comment_url: str | None
+    note: str | None = None
 
 
 @dataclass(frozen=True)

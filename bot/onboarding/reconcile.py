@@ -28,9 +28,11 @@ from bot.onboarding.config import (
     load_process,
     org_settings,
 )
-from bot.onboarding.desired import compute_desired
+from bot.commands import load_registry, parse_commands
+from bot.onboarding.commands import CommandContext, answer, unknown
+from bot.onboarding.desired import compute_desired, compute_view
 from bot.onboarding.escape import escape_inline
-from bot.onboarding.model import DesiredIssue, RepoFacts, State
+from bot.onboarding.model import DesiredIssue, RepoFacts, State, mark_answered
 from bot.onboarding.state_block import decode, has_marker
 from bot.onboarding.ticks import classify_tick_changes, read_ticks
 from bot.onboarding.world import WORLD_QUERY, IssueRecord, World, parse_world, same_login, world_variables
@@ -50,6 +52,7 @@ class Outcome:
     created: bool = False
     updated: tuple[str, ...] = ()        # fields written: body, title, labels, state
     comments: int = 0
+    commands: int = 0                    # command comments answered
     closed_duplicates: tuple[int, ...] = ()
     skipped: str | None = None           # why nothing was done (archived, not enrolled, ...)
     problems: tuple[str, ...] = ()
@@ -65,6 +68,7 @@ class Reconciler:
     process: Process = field(default_factory=load_process)
     org_defaults: dict = field(default_factory=load_org_defaults)
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    jira_configured: bool = False
 
     async def reconcile(self, client, owner: str, name: str, *, create: str | bool = False,
                         log: Any = None) -> Outcome:
@@ -168,7 +172,10 @@ class Reconciler:
 
         checks = run_checks(snapshot, level=state.level, config=for_organisation(
             load_checks_config(), organisations=settings.os2_orgs, suppliers=settings.suppliers))
+        facts = RepoFacts(owner=owner, name=name, description=snapshot.description,
+                          html_url=snapshot.html_url, default_branch=snapshot.default_branch)
         comments: list[str] = []
+        feedback: list[tuple[int, tuple[str, ...], str | None]] = []
         if primary is not None:
             ticks = read_ticks(primary.body)
             shown = dict(state.shown)
@@ -185,8 +192,9 @@ class Reconciler:
                     log.info("ticks_judged", actor=actor, accepted=[c.key for c in outcome.accepted],
                              reverted=[c.key for c in outcome.reverted], reset=[c.key for c in outcome.reset])
 
-        facts = RepoFacts(owner=owner, name=name, description=snapshot.description,
-                          html_url=snapshot.html_url, default_branch=snapshot.default_branch)
+        if primary is not None:
+            state, feedback = await self._commands(client, owner, primary, state, settings, checks, facts, lang,
+                                                   now, log)
         desired = compute_desired(self.process, settings, facts, checks.by_id, state, lang,
                                   target=checks.target_level, now=now, key=self.state_key)
 
@@ -206,6 +214,12 @@ class Reconciler:
             await client.rest("PATCH", f"/repos/{full}/issues/{primary.number}", json=patch)
         for text in comments:
             await client.rest("POST", f"/repos/{full}/issues/{primary.number}/comments", json={"body": text})
+        for comment_id, reactions, reply in feedback:   # after the decision is safe in the issue
+            for content in reactions:
+                await client.rest("POST", f"/repos/{full}/issues/comments/{comment_id}/reactions",
+                                  json={"content": content})
+            if reply:
+                await client.rest("POST", f"/repos/{full}/issues/{primary.number}/comments", json={"body": reply})
         closed = []
         for dup in duplicates:
             if dup.state == "open":
@@ -217,8 +231,66 @@ class Reconciler:
         await self.store.aput(KNOWN_ISSUES, full.lower(), primary.number)
         if patch:
             await self.store.aput("state", full.lower(), desired.onboarding_state.to_dict())
-        return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)), comments=len(comments),
+        return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)),
+                       comments=len(comments) + sum(1 for _, _, r in feedback if r),
+                       commands=len(feedback),
                        closed_duplicates=tuple(closed), problems=config_problems)
+
+    async def _commands(self, client, owner: str, issue: IssueRecord, state: State, settings: OrgSettings, checks,
+                        facts: RepoFacts, lang: str, now: datetime, log) -> tuple[State, list]:
+        """Run every command comment not yet answered, once; level-triggered, so a command whose
+        delivery was lost is found here too. Returns the new state and the feedback to give."""
+        registry = load_registry()
+        feedback = []
+        at = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        answered = set(state.answered_comments)
+        for comment in issue.comments:
+            if comment.id in answered or comment.author_is_bot or same_login(comment.author, self.bot_login) \
+                    or (comment.author or "").lower().endswith("[bot]"):
+                continue
+            if any(same_login(who, self.bot_login) for _, who in comment.reactions):
+                continue   # answered before the state block recorded it
+            commands = parse_commands(comment.body)
+            ours = [(c, registry.find(c.name)) for c in commands]
+            if not any(spec or unknown(c, registry, lang) for c, spec in ours):
+                continue   # no command of ours: another bot's, or none at all
+            state = mark_answered(state, comment.id)
+            if comment.edited:
+                if log:
+                    log.info("command_ignored", comment=comment.id, reason="edited")
+                continue
+            roles = await self._roles(client, owner, comment.author or "", settings, state) | {"anyone"}
+            if any(spec and "writer" in spec.roles for _, spec in ours) and await self._can_write(
+                    client, facts.full_name, comment.author or ""):
+                roles |= {"writer"}
+            ctx = CommandContext(
+                process=self.process, registry=registry, actor=comment.author or "", roles=roles, at=at,
+                comment_url=comment.url or None, lang=lang,
+                view_of=lambda s: compute_view(self.process, facts, checks.by_id, s, lang, target=checks.target_level),
+                board_mention=f"@{owner}/{settings.board_team}", jira_configured=self.jira_configured)
+            replies, all_ok = [], True
+            for command, spec in ours:
+                if spec is None:
+                    suggestion = unknown(command, registry, lang)
+                    if suggestion:
+                        replies.append(suggestion)
+                        all_ok = False
+                    continue
+                result = answer(state, command, spec, ctx)
+                state = result.state
+                all_ok = all_ok and result.ok
+                if result.reply:
+                    replies.append(result.reply)
+                if log:
+                    log.info("command", name=spec.name, actor=ctx.actor, ok=result.ok, comment=comment.id)
+            feedback.append((comment.id, ("eyes", "+1" if all_ok else "confused"), "\n\n".join(replies) or None))
+        return state, feedback
+
+    async def _can_write(self, client, full: str, login: str) -> bool:
+        if not login:
+            return False
+        answer_ = await client.rest_or_none("GET", f"/repos/{full}/collaborators/{login}/permission")
+        return bool(answer_) and answer_.get("permission") in ("admin", "maintain", "write")
 
     @staticmethod
     def _may_create(create: str | bool, settings: OrgSettings, name: str) -> bool:

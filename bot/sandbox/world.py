@@ -93,6 +93,21 @@ class World:
         data["installation"] = {"id": self.installation.id, "node_id": "sandbox"}
         return json.dumps(data).encode()
 
+    def comment_payload(self, full_name: str, number: int, comment_id: int, sender: str) -> bytes:
+        """GitHub's real `issue_comment.created` payload for a comment of this world."""
+        data = json.loads(load_payload("issue_comment.created.with-installation"))
+        issue = self.state.issue(full_name, number)
+        comment = next(c for c in issue.comments if c.id == comment_id)
+        data["issue"].update({"number": number, "title": issue.title, "body": issue.body,
+                              "user": {**data["issue"]["user"], "login": issue.user,
+                                       "type": "Bot" if issue.user.endswith("[bot]") else "User"}})
+        data["comment"].update({"id": comment_id, "body": comment.body,
+                                "user": {**data["comment"]["user"], "login": sender, "type": "User"}})
+        data["repository"].update({"full_name": full_name, "name": full_name.split("/")[1]})
+        data["sender"] = {**data["sender"], "login": sender, "type": "User"}
+        data["installation"] = {"id": self.installation.id, "node_id": "sandbox"}
+        return json.dumps(data).encode()
+
     def push_payload(self, full_name: str, *, added: list[str] = (), modified: list[str] = (),
                      removed: list[str] = ()) -> bytes:
         """GitHub's real `push` payload: one commit to the default branch touching these files."""

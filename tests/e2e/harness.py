@@ -95,6 +95,24 @@ class Bot:
         return self.deliver("issues", self.world.issue_payload(full_name, number, who))
 
 
+    def person_comments(self, full_name: str, body: str, who: str, *, deliver: bool = True):
+        """A person comments on the onboarding issue; GitHub sends issue_comment.created."""
+        number = self.the_issue(full_name).number
+        comment = self.world.state.add_comment(full_name, number, body, user=who)
+        if deliver:
+            self.deliver("issue_comment", self.world.comment_payload(full_name, number, comment.id, who))
+        return comment
+
+    def replies(self, full_name: str) -> list[str]:
+        """What the bot answered in the issue, oldest first."""
+        bot = self.world.state.app.bot_login
+        return [c.body for c in self.the_issue(full_name).comments if c.user == bot]
+
+    def reactions(self, full_name: str, comment_id: int) -> list[str]:
+        comment = next(c for c in self.the_issue(full_name).comments if c.id == comment_id)
+        return [r.content for r in comment.reactions]
+
+
 def tick(body: str, key: str, value: bool = True) -> str:
     """The body with the checkbox of item `key` set as a person would in the browser."""
     lines = body.splitlines(keepends=True)

@@ -204,3 +204,29 @@ def test_an_invalid_org_config_is_reported_and_the_last_valid_one_keeps_serving(
     bot.transfer(REPO)                                                   # reported once, not on every event
     bot.settle()
     assert len([i for i in world.state.issues("OS2offdig/.github") if "ugyldig" in i.title]) == 1
+
+
+def test_steps_complete_one_by_one_and_the_issue_closes_flying_then_a_regression_reopens_it(bot, world):
+    bot.transfer(REPO)
+    bot.settle()
+    bot.person_comments(REPO, "/level 1\n/approve-match", SECRETARIAT)
+    bot.settle()
+    issue = bot.the_issue(REPO)
+    assert "trin-3" in issue.labels                 # steps 1 and 2 are done: the bot checked or was told
+    body = issue.body
+    for key, value in read_ticks(body).items():
+        if not value:
+            body = tick(body, key)                   # the secretariat ticks what people do (site, info, dialogue)
+    bot.person_edits(REPO, issue.number, body, SECRETARIAT)
+    bot.settle()
+    issue = bot.the_issue(REPO)
+    assert issue.state == "closed" and issue.state_reason == "completed"
+    assert "onboarded" in issue.labels and not any(label.startswith("trin-") for label in issue.labels)
+    assert "Så er produktet flyvende i OS2-regi." in issue.body
+
+    world.state.delete_file(REPO, "LICENSE")        # later, the licence file is removed
+    bot.deliver("push", world.push_payload(REPO, removed=["LICENSE"]))
+    bot.settle()
+    issue = bot.the_issue(REPO)
+    assert issue.state == "open" and "onboarded" not in issue.labels and "trin-1" in issue.labels
+    assert not read_ticks(issue.body)["licence"]

@@ -23,7 +23,7 @@ from bot.onboarding.ticks import read_ticks
 
 MENTION = re.compile(r"(?<![\w`])@[A-Za-z0-9]")  # what GitHub would turn into a ping
 EVIL = ("Hej @OS2offdig/bestyrelsen og @all! <img src=x onerror=alert(1)> <script>x</script> "
-        "--> <!-- os2bot:onboarding --> | kolonne | #1 GH-2 \n# Overskrift\n/godkend \\")
+        "--> <!-- os2bot:onboarding --> | kolonne | #1 GH-2 \n# Overskrift\n/approve \\")
 
 
 def test_a_description_full_of_mentions_html_and_markers_is_harmless(process, settings):
@@ -33,7 +33,7 @@ def test_a_description_full_of_mentions_html_and_markers_is_harmless(process, se
     assert row == (
         f"| Beskrivelse | Hej @{ZWSP}OS2offdig/bestyrelsen og @{ZWSP}all! &lt;img src=x onerror=alert(1)&gt; "
         f"&lt;script&gt;x&lt;/script&gt; --&gt; &lt;!-- os2bot:onboarding --&gt; \\| kolonne \\| #{ZWSP}1 "
-        f"GH-{ZWSP}2 # Overskrift /godkend \\\\ |"
+        f"GH-{ZWSP}2 # Overskrift /approve \\\\ |"
     )
     assert not MENTION.search(issue.body)
     assert "<img" not in issue.body and "<script" not in issue.body
@@ -73,8 +73,8 @@ def test_text_in_a_rendered_issue_cannot_add_or_hide_items(text):
 
 
 def test_a_quoted_reply_can_never_trigger_a_command():
-    quoted = quote_for_reply("/niveau 3\n  /godkend\nSpørg @bo\n\n-->")
-    assert quoted == f"> \\/niveau 3\n>   \\/godkend\n> Spørg @{ZWSP}bo\n>\n> --&gt;"
+    quoted = quote_for_reply("/level 3\n  /approve\nSpørg @bo\n\n-->")
+    assert quoted == f"> \\/level 3\n>   \\/approve\n> Spørg @{ZWSP}bo\n>\n> --&gt;"
     assert not re.search(r"^\s*/", quoted, re.MULTILINE)
     assert all(line.startswith(">") for line in quoted.splitlines())
 
@@ -89,7 +89,7 @@ def test_any_quoted_text_stays_quoted_and_commandless(text):
 
 
 def test_block_text_keeps_its_lines_but_not_its_pings():
-    assert escape_block("linje 1\n@bo <b>\n/godkend") == f"linje 1\n@{ZWSP}bo &lt;b&gt;\n\\/godkend"
+    assert escape_block("linje 1\n@bo <b>\n/approve") == f"linje 1\n@{ZWSP}bo &lt;b&gt;\n\\/approve"
 
 
 def test_logins_are_shown_without_pinging():

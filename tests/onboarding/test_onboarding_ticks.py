@@ -107,7 +107,7 @@ def test_a_decision_is_made_by_command_not_by_a_tick(process, settings, repo):
     body = tick(before.body, "level-placed", True)
     outcome = classify_tick_changes(process, before.onboarding_state, before.onboarding_state.shown,
                                     read_ticks(body), "anne", SECRETARIAT, NOW)
-    assert outcome.messages == ("'Niveau placeret' afgøres med kommandoen `/niveau` af OS2-sekretariatet, "
+    assert outcome.messages == ("'Niveau placeret' afgøres med kommandoen `/level` af OS2-sekretariatet, "
                                 "ikke med et flueben. Fluebenet er sat tilbage.",)
 
 

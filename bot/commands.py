@@ -1,0 +1,149 @@
+"""Slash commands: the parser (pure) and the registry (config/commands.yaml).
+
+A command is `/name args` at the start of a line. Lines in quotes, fenced or indented
+code, inline code and HTML comments are not commands (as Prow anchors its regexes at
+line start and quotes the text it answers), so a reply that quotes a command can never
+trigger one. Names are case-insensitive; a comment may hold several commands.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+COMMANDS_PATH = Path(__file__).resolve().parents[1] / "config" / "commands.yaml"
+PSEUDO_ROLES = ("anyone", "writer")
+
+_COMMAND = re.compile(r"^ {0,3}/([A-Za-zæøåÆØÅ][\wæøåÆØÅ-]*)(?:[ \t]+(.*?))?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_MAX_LINES = 1000
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str          # lower case, as written (an alias is resolved by the registry)
+    args: str          # the rest of the line, stripped
+    line: int          # 1-based
+    text: str          # the whole line as written, for quoting in a reply
+
+
+def parse_commands(body: str | None) -> list[Command]:
+    """Every command in a comment, in order. Never raises."""
+    if not body:
+        return []
+    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body.replace("\r\n", "\n"))
+    text = re.sub(r"<!--.*", "", text, flags=re.DOTALL)   # an unclosed comment hides the rest
+    found: list[Command] = []
+    fence: str | None = None
+    for number, line in enumerate(text.split("\n")[:_MAX_LINES], start=1):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if line.startswith(("    ", "\t")) or line.lstrip().startswith(">"):
+            continue
+        match = _COMMAND.match(line)
+        if match:
+            found.append(Command(name=match.group(1).lower(), args=(match.group(2) or "").strip(),
+                                 line=number, text=line.strip()))
+    return found
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    aliases: tuple[str, ...]
+    usage: str
+    roles: tuple[str, ...]
+    help: dict[str, str]
+    decision: str | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    commands: tuple[CommandSpec, ...]
+    role_names: dict[str, dict[str, str]]
+    texts: dict[str, dict[str, str]]
+
+    def find(self, name: str) -> CommandSpec | None:
+        name = name.lower()
+        return next((c for c in self.commands if name == c.name or name in c.aliases), None)
+
+    def suggest(self, name: str) -> str | None:
+        """The command a mistyped `/name` most likely meant; None for other bots' commands."""
+        names = {n: c.name for c in self.commands for n in (c.name, *c.aliases)}
+        close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.8)
+        return f"/{names[close[0]]}" if close else None
+
+    def text(self, key: str, lang: str, **values: Any) -> str:
+        texts = self.texts[key]
+        return (texts.get(lang) or texts["da"]).format(**values)
+
+    def help(self, lang: str, role_label) -> str:
+        """The /help reply, rendered from the registry (who may use each command included)."""
+        lines = [f"**{self.text('help_title', lang)}**", "", self.text("help_intro", lang), "",
+                 self.text("help_columns", lang), "|---|---|---|"]
+        for spec in self.commands:
+            aliases = ", ".join(f"`/{a}`" for a in spec.aliases)
+            who = ", ".join(role_label(r) for r in spec.roles)
+            usage = f"`{spec.usage}`" + (f" ({aliases})" if aliases else "")
+            lines.append(f"| {usage} | {who} | {spec.help.get(lang) or spec.help['da']} |")
+        return "\n".join(lines)
+
+
+class RegistryError(ValueError):
+    pass
+
+
+def parse_registry(data: Any, *, known_roles: set[str] | None = None, source: str = "commands.yaml") -> Registry:
+    problems: list[str] = []
+    if not isinstance(data, dict) or not isinstance(data.get("commands"), list):
+        raise RegistryError(f"{source}: expected a mapping with a `commands` list")
+    specs = []
+    seen: set[str] = set()
+    for i, c in enumerate(data["commands"]):
+        at = f"{source}: commands[{i}]"
+        if not isinstance(c, dict) or not isinstance(c.get("name"), str):
+            problems.append(f"{at}: needs a name")
+            continue
+        names = [c["name"], *(c.get("aliases") or [])]
+        for n in names:
+            if not re.fullmatch(r"[a-zæøå][a-zæøå0-9-]*", str(n)):
+                problems.append(f"{at}: {n!r} is not a command name (lower case letters, digits, -)")
+            if n in seen:
+                problems.append(f"{at}: {n!r} is used twice")
+            seen.add(n)
+        roles = c.get("roles") or []
+        if not roles:
+            problems.append(f"{at}.roles: at least one role")
+        for r in roles:
+            if known_roles is not None and r not in known_roles and r not in PSEUDO_ROLES:
+                problems.append(f"{at}.roles: unknown role {r!r}")
+        if not isinstance(c.get("help"), dict) or "da" not in c["help"]:
+            problems.append(f"{at}.help: needs a Danish text (da)")
+            continue
+        specs.append(CommandSpec(name=c["name"], aliases=tuple(c.get("aliases") or ()),
+                                 usage=str(c.get("usage") or f"/{c['name']}"), roles=tuple(roles),
+                                 help=dict(c["help"]), decision=c.get("decision")))
+    if problems:
+        raise RegistryError("; ".join(problems))
+    return Registry(commands=tuple(specs), role_names=dict(data.get("roles") or {}),
+                    texts=dict(data.get("texts") or {}))
+
+
+@lru_cache(maxsize=4)
+def load_registry(path: str | None = None, known_roles: frozenset[str] | None = None) -> Registry:
+    with open(path or COMMANDS_PATH, encoding="utf-8") as f:
+        return parse_registry(yaml.safe_load(f), known_roles=set(known_roles) if known_roles else None,
+                              source=str(path or COMMANDS_PATH.name))
