@@ -98,7 +98,8 @@ class Registry:
             aliases = ", ".join(f"`/{a}`" for a in spec.aliases)
             who = ", ".join(role_label(r) for r in spec.roles)
             usage = f"`{spec.usage}`" + (f" ({aliases})" if aliases else "")
-            lines.append(f"| {usage} | {who} | {spec.help.get(lang) or spec.help['da']} |")
+            cells = (usage, who, spec.help.get(lang) or spec.help["da"])
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")  # a | would split the cell
         return "\n".join(lines)
 
 
