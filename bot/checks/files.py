@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from bot.governance import find_report_paths
 from bot.licences import is_licence_file, is_manifest
@@ -91,12 +91,11 @@ def normalise_heading(text: str) -> str:
     return _LEADING_NUMBER.sub("", _NON_WORD.sub(" ", text.casefold()).strip())
 
 
-def headings(text: str) -> list[tuple[int, str]]:
-    """(level, normalised text) of the markdown (ATX or setext) and rst headings, outside code."""
-    found: list[tuple[int, str]] = []
+def outside_code(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(index, line) of the lines outside fenced code blocks; a fence yields (index, "")
+    so that a reader tracking the previous line sees a break there."""
     fence = ""
-    previous = ""
-    for line in text.splitlines():
+    for index, line in enumerate(lines):
         stripped = line.strip()
         if fence:
             if stripped.startswith(fence):
@@ -104,8 +103,17 @@ def headings(text: str) -> list[tuple[int, str]]:
             continue
         if stripped.startswith(("```", "~~~")):
             fence = stripped[:3]
-            previous = ""
+            yield index, ""
             continue
+        yield index, line
+
+
+def headings(text: str) -> list[tuple[int, str]]:
+    """(level, normalised text) of the markdown (ATX or setext) and rst headings, outside code."""
+    found: list[tuple[int, str]] = []
+    previous = ""
+    for _, line in outside_code(text.splitlines()):
+        stripped = line.strip()
         match = _HEADING.match(line) if len(line) <= _MAX_LINE else None
         if match:
             found.append((len(match.group(1)), normalise_heading(match.group(2))))

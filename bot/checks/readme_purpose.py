@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.checks.context import Context
-from bot.checks.files import heading_matches
+from bot.checks.files import heading_matches, outside_code
 from bot.checks.model import CheckResult, Status
 from bot.snapshot import Snapshot
 
@@ -30,17 +30,9 @@ def intro_words(text: str) -> int:
     """Words of prose before the README's second heading (its first, if prose came first)."""
     words = 0
     seen_heading = False
-    fence = ""
     lines = text.splitlines()
-    for index, line in enumerate(lines):
+    for index, line in outside_code(lines):
         stripped = line.strip()
-        if fence:
-            if stripped.startswith(fence):
-                fence = ""
-            continue
-        if stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
-            continue
         following = lines[index + 1] if index + 1 < len(lines) else ""
         is_heading = bool(_HEADING.match(line)) or (stripped and _SETEXT.match(following) and not stripped.startswith("|"))
         if is_heading:

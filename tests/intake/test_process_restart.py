@@ -107,3 +107,20 @@ def test_sigterm_drains_work_in_flight_and_loses_nothing(bot_env, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_secrets_never_reach_the_log_of_a_running_server(bot_env, tmp_path, private_key_pem):
+    record = tmp_path / "processed.txt"
+    proc, url = start_server({**bot_env, "LOG_LEVEL": "debug", "JIRA_TOKEN": "jira-token-1234"}, "record", record)
+    try:
+        post_delivery(url, SECRET, "repository", payload_for("OS2/a"), delivery_id="log-1")
+        post_delivery(url, "wrong secret", "repository", payload_for("OS2/a"), delivery_id="log-2")
+        wait_for(lambda: lines(record) == ["log-1"])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    log = proc.stderr.read().decode()
+    assert "webhook_rejected" in log and "log-1" in log        # the log is there, with the delivery ids
+    for secret in (SECRET, "jira-token-1234", private_key_pem.splitlines()[1]):
+        assert secret not in log
