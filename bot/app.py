@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import time
@@ -44,8 +45,14 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
 
         svc.enqueue = enqueue
         state.update(store=store, runner=runner, services=svc)
+        sweeper = None
         if run_jobs:
             await runner.start()
+            if settings.sweep_interval and svc.github is not None:
+                from bot.sweep import sweep_forever
+
+                sweeper = asyncio.create_task(sweep_forever(svc.github, store, settings.github_orgs,
+                                                            settings.sweep_interval, runner.notify))
         # The import-time heap (githubkit's models alone are ~100k objects) never becomes
         # garbage; scanning it made full collections stall requests for ~40 ms.
         gc.collect()
@@ -55,6 +62,9 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
         try:
             yield
         finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                await asyncio.gather(sweeper, return_exceptions=True)
             if run_jobs:
                 await runner.stop(settings.drain_seconds)
             if not services:

@@ -46,6 +46,26 @@ def _journal(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    """Journal a reconcile of every repository; a running server picks the work up."""
+    import asyncio
+
+    from bot.github import GitHubApp
+    from bot.settings import load_settings
+    from bot.store import Store
+    from bot.sweep import sweep
+
+    settings = load_settings()
+    settings.require_app()
+    store = Store(settings.database_path, journal_sync=settings.journal_sync)
+    try:
+        count = asyncio.run(sweep(GitHubApp(settings), store, settings.github_orgs))
+    finally:
+        store.close()
+    print(f"{count} repositories queued for a reconcile")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="os2bot", description="The OS2 onboarding bot (GitHub App).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -54,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="address to bind (default: HOST or 0.0.0.0)")
     serve.add_argument("--port", type=int, default=None, help="port (default: PORT or 3000)")
     serve.set_defaults(func=_serve)
+
+    sweep = sub.add_parser("sweep", help="queue a reconcile of every repository the App can see")
+    sweep.set_defaults(func=_sweep)
 
     journal = sub.add_parser("journal", help="inspect the delivery journal, requeue dead letters")
     jsub = journal.add_subparsers(dest="journal_command", required=True)

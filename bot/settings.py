@@ -53,6 +53,7 @@ class Settings:
     drain_seconds: float = 20.0       # how long SIGTERM waits for work in flight
     journal_sync: str = "normal"      # normal: survives a crash or kill -9; full: also a power cut (slower)
     github_timeout: float = 10.0
+    sweep_interval: float = 6 * 3600  # seconds between sweeps of every repository; 0 turns them off
     jira_url: str | None = None
     jira_user: str | None = None
     jira_token: Secret | None = None
@@ -181,6 +182,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         drain_seconds=_float(env, "DRAIN_SECONDS", 20.0),
         journal_sync=journal_sync,
         github_timeout=_float(env, "GITHUB_TIMEOUT", 10.0),
+        sweep_interval=0.0 if env.get("SWEEP_INTERVAL", "").strip() == "0" else _float(env, "SWEEP_INTERVAL", 6 * 3600.0),
         jira_url=_url(env, "JIRA_URL", None),
         jira_user=env.get("JIRA_USER", "").strip() or None,
         jira_token=Secret(jira_token) if jira_token else None,

@@ -30,14 +30,19 @@ class Bot:
     database: Path
     url: str = ""
     app: object = None
+    env: dict = field(default_factory=dict)
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
 
-    def start(self) -> "Bot":
-        settings = load_settings({
+    def environment(self) -> dict[str, str]:
+        return {
             "APP_ID": str(self.world.state.app.id), "PRIVATE_KEY": self.world.state.private_key_pem,
             "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": self.github_url, "GITHUB_ORGS": self.world.org,
             "DATABASE_URL": f"sqlite:///{self.database}", "LOG_LEVEL": "warning", "LOG_FORMAT": "json",
-        }, dotenv=False)
+            "SWEEP_INTERVAL": "0", **self.env,
+        }
+
+    def start(self) -> "Bot":
+        settings = load_settings(self.environment(), dotenv=False)
         self.app = create_app(settings, backoff_base=0.05)
         self.url = self._stack.enter_context(serve_in_thread(self.app))
         return self
