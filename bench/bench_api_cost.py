@@ -25,7 +25,7 @@ import httpx  # noqa: E402
 
 from bot.sandbox.github import GitHubStandin  # noqa: E402
 from bot.sandbox.world import PRODUCT, SECRETARIAT, build_world  # noqa: E402
-from tests.e2e.harness import Bot, tick  # noqa: E402
+from bot.sandbox.harness import Bot, tick  # noqa: E402
 
 
 def measure(bot: Bot, action) -> tuple[dict[str, int], float]:

@@ -25,8 +25,6 @@ def default_routes() -> Routes:
 
 def make_processor(services, routes: Routes):
     """The runner's `process`: parse the journaled body once and run its handlers in order."""
-    import json
-
     import structlog
 
     from bot.context import Context
