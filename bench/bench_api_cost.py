@@ -21,7 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 
 from bot.sandbox.github import GitHubStandin  # noqa: E402
 from bot.sandbox.world import PRODUCT, SECRETARIAT, build_world  # noqa: E402

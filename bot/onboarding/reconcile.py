@@ -10,10 +10,9 @@ re-reads the issue, so a tick made meanwhile is never overwritten (Renovate's ru
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable
+from typing import Any, Callable
 
 from bot.checks import run_checks
 from bot.checks.config import for_organisation
