@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -118,6 +119,18 @@ class Labels:
 
     def level_name(self, level: int) -> str:
         return self.level.name.format(level=self.level_names[level])
+
+    def spec(self, name: str) -> Label | None:
+        """The configured label a concrete name comes from ("trin-3" -> the step label)."""
+        fixed = (self.onboarding, self.onboarded, self.board_review, self.returned)
+        for label in fixed:
+            if label.name == name:
+                return label
+        for template, key in ((self.step, "n"), (self.level, "level")):
+            pattern = re.escape(template.name).replace(re.escape("{" + key + "}"), r"([\w-]+)")
+            if re.fullmatch(pattern, name):
+                return template
+        return None
 
     def all_names(self, step_numbers: Iterable[int]) -> frozenset[str]:
         """Every label the bot manages, so the lead can remove stale ones."""

@@ -197,6 +197,7 @@ class Reconciler:
         desired = compute_desired(self.process, settings, facts, checks.by_id, state, lang,
                                   target=checks.target_level, now=now, key=self.state_key)
 
+        await self._ensure_labels(client, full, world.labels, desired.labels, lang)
         if primary is None:
             number = await self._create(client, full, desired)
             await self.store.aput("state", full.lower(), desired.onboarding_state.to_dict())
@@ -298,6 +299,25 @@ class Reconciler:
         if create == "existing":
             return settings.onboards_existing(name)
         return bool(create)
+
+    async def _ensure_labels(self, client, full: str, existing: frozenset[str], wanted: frozenset[str],
+                             lang: str) -> None:
+        """Labels the bot uses get the colour and description from config, not GitHub's grey."""
+        for name in sorted(wanted):
+            if name.lower() in existing:
+                continue
+            spec = self.process.labels.spec(name)
+            body = {"name": name}
+            if spec is not None and spec.color:
+                body["color"] = spec.color
+            if spec is not None and spec.description:
+                number = name.rsplit("-", 1)[-1]
+                body["description"] = spec.description.get(lang).format(n=number, level=number)[:100]
+            try:
+                await client.rest("POST", f"/repos/{full}/labels", json=body)
+            except PermanentError as exc:   # 422: created meanwhile; GitHub then makes it when the issue uses it
+                if "422" not in str(exc):
+                    raise
 
     async def _create(self, client, full: str, desired: DesiredIssue) -> int:
         created = await client.rest("POST", f"/repos/{full}/issues", json={

@@ -48,6 +48,7 @@ query OnboardingWorld($owner: String!, $name: String!, $bot: String!, $known: In
   repository(owner: $owner, name: $name) {
     %(snapshot)s
     known: issue(number: $known) @include(if: $hasKnown) { ...OnboardingIssue }
+    repoLabels: labels(first: 100) { nodes { name } }
     mine: issues(first: 20, filterBy: {createdBy: $bot, states: [OPEN, CLOSED]},
                  orderBy: {field: CREATED_AT, direction: ASC}) {
       nodes { ...OnboardingIssue }
@@ -107,6 +108,7 @@ class World:
     snapshot: Snapshot
     issues: tuple[IssueRecord, ...]           # every issue the bot authored that was read, oldest first
     org_config_text: str | None               # None: no `.github/os2bot.yml` (or no access)
+    labels: frozenset[str] = frozenset()      # the repository's labels (lower case)
     problems: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -154,5 +156,7 @@ def parse_world(data: dict, bot_login: str) -> World:
                 by_number[record.number] = record
     config = data.get("orgConfig") or {}
     text = (config.get("object") or {}).get("text") if isinstance(config, dict) else None
+    labels = frozenset(str(n.get("name", "")).lower() for n in ((repo.get("repoLabels") or {}).get("nodes") or [])
+                       if isinstance(n, dict))
     return World(snapshot=snapshot, issues=tuple(by_number[n] for n in sorted(by_number)),
-                 org_config_text=text if isinstance(text, str) else None)
+                 org_config_text=text if isinstance(text, str) else None, labels=labels)

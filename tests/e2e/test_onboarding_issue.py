@@ -15,7 +15,7 @@ PROCESS = load_process()
 REPO = f"OS2offdig/{PRODUCT}"
 
 
-def test_a_transfer_opens_one_danish_onboarding_issue(bot):
+def test_a_transfer_opens_one_danish_onboarding_issue(bot, world):
     assert bot.transfer(REPO).status_code == 202
     bot.settle()
     issue = bot.the_issue(REPO)
@@ -26,6 +26,8 @@ def test_a_transfer_opens_one_danish_onboarding_issue(bot):
     assert ticks["licence"] and ticks["governance-report"] and ticks["supplier-agreement"]
     assert not ticks["match-judged"]          # the secretariat's to tick
     assert bot.dead_letters() == []
+    step = world.state.repo(REPO).labels["trin-1"]
+    assert step.color == "1d76db" and step.description == "Produktet er nået til trin 1"
 
 
 @pytest.mark.parametrize("level", [0, 1, 2, 3])
