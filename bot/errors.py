@@ -22,6 +22,10 @@ class RateLimited(TransientError):
 class PermanentError(BotError):
     """Retrying cannot help (a 404, a 422, a bad payload): dead-letter at once, with the reason."""
 
+    def __init__(self, message: str, *, status: int | None = None):
+        super().__init__(message)
+        self.status = status      # the HTTP status GitHub or Jira answered, when there was one
+
 
 class SettingsError(BotError):
     """A missing or malformed setting; the message names the variable and what is expected."""

@@ -115,7 +115,7 @@ def translate(exc: Exception, what: str) -> Exception:
         if status in (401,):
             # an installation token can expire between minting and use; the next attempt mints a new one
             return TransientError(f"GitHub answered 401 to {what}")
-        return PermanentError(f"GitHub answered {status} to {what}")
+        return PermanentError(f"GitHub answered {status} to {what}", status=status)
     if isinstance(exc, RequestTimeout):
         return TransientError(f"GitHub timed out on {what}")
     if isinstance(exc, RequestError):
@@ -159,7 +159,7 @@ class InstallationClient:
             with _translated(f"{method} {path}"):
                 response = await self.github.arequest(method, path, **kwargs)
         except PermanentError as exc:
-            if isinstance(exc.__cause__, RequestFailed) and exc.__cause__.response.status_code == 404:
+            if exc.status == 404:
                 return None
             raise
         if response.status_code == 204 or not response.content:

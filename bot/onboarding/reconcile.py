@@ -98,26 +98,27 @@ class Reconciler:
             problems = tuple(exc.problems)
             if log:
                 log.error("org_config_invalid", org=owner, problems=list(problems))
-            await self._report_config_error(client, owner, text or "", problems, log)
             try:
                 settings = org_settings(self.org_defaults, last)
             except ConfigError:
                 settings = org_settings(self.org_defaults, None)
+            await self._report_config_error(client, owner, text or "", problems, settings.language, log)
             return settings, problems
         if text is not None:
             await self.store.aput(ORG_CONFIGS, owner.lower(), text)
         return settings, ()
 
-    async def _report_config_error(self, client, owner: str, text: str, problems: tuple[str, ...], log) -> None:
+    async def _report_config_error(self, client, owner: str, text: str, problems: tuple[str, ...], lang: str,
+                                   log) -> None:
         """One issue in the organisation's `.github` repository per distinct invalid file."""
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         if await self.store.aget("org_config_reported", owner.lower()) == digest:
             return
-        body = self.process.text("config_invalid", "da").format(
+        body = self.process.text("config_invalid", lang).format(
             problems="\n".join(f"- `{escape_inline(p)}`" for p in problems)) + f"\n\n<!-- os2bot:config-error {digest} -->"
         try:
             await client.rest("POST", f"/repos/{owner}/.github/issues",
-                              json={"title": self.process.text("config_invalid_title", "da"), "body": body})
+                              json={"title": self.process.text("config_invalid_title", lang), "body": body})
         except PermanentError as exc:   # no access to the .github repository: the log line must do
             if log:
                 log.warning("org_config_error_not_reported", org=owner, error=str(exc))
@@ -167,7 +168,6 @@ class Reconciler:
             state = State.from_dict(saved) if saved else State()
             if log:
                 log.warning("state_block_unreadable", issue=primary.number, problems=problems)
-        state = state or State()
 
         checks = run_checks(snapshot, level=state.level, config=for_organisation(
             load_checks_config(), organisations=settings.os2_orgs, suppliers=settings.suppliers))
@@ -315,8 +315,8 @@ class Reconciler:
                 body["description"] = spec.description.get(lang).format(n=number, level=number)[:100]
             try:
                 await client.rest("POST", f"/repos/{full}/labels", json=body)
-            except PermanentError as exc:   # 422: created meanwhile; GitHub then makes it when the issue uses it
-                if "422" not in str(exc):
+            except PermanentError as exc:   # 422: it exists already (created meanwhile)
+                if exc.status != 422:
                     raise
 
     async def _create(self, client, full: str, desired: DesiredIssue) -> int:
