@@ -73,9 +73,8 @@ class Runner:
             self._wake.clear()
             free = self.workers - len(self._inflight)
             if free > 0:
-                busy = frozenset(d.queue_key for d in self._inflight.values())
                 try:
-                    claimed = await self.store.claim(now=time.time(), limit=free, busy=busy)
+                    claimed = await self.store.claim(now=time.time(), limit=free)
                 except Exception:
                     self.log.exception("claim_failed")
                     claimed = []

@@ -75,6 +75,20 @@ class JournalStats:
     oldest_pending_age: float | None
 
 
+RECONCILE_EVENT, RECONCILE_ACTION = "os2bot", "reconcile"   # deliveries the bot journals for itself
+
+
+def reconcile_job(delivery_id: str, full_name: str, installation_id: int | None, *, create: str | bool,
+                  cause: str) -> Delivery:
+    """A reconcile of one repository, journaled on that repository's own queue so it runs in
+    order with the repository's other deliveries (installation events, sweeps)."""
+    payload = {"repository": {"full_name": full_name}, "installation": {"id": installation_id},
+               "create": create, "cause": cause}
+    return Delivery(id=delivery_id, event=RECONCILE_EVENT, action=RECONCILE_ACTION,
+                    queue_key=f"repo:{full_name.lower()}", installation_id=installation_id,
+                    payload=json.dumps(payload).encode(), received_at=time.time())
+
+
 _COLUMNS = "id, event, action, queue_key, installation_id, payload, received_at, attempts, seq"
 
 
@@ -196,8 +210,9 @@ class Store:
     def append_sync(self, delivery: Delivery) -> bool:
         return self.call(lambda c: self._insert(c, delivery), durable=self._durable_appends)
 
-    async def claim(self, *, now: float, limit: int, busy: frozenset[str]) -> list[Delivery]:
-        """Take the oldest due delivery of each idle queue and mark it running."""
+    async def claim(self, *, now: float, limit: int) -> list[Delivery]:
+        """Take the oldest due delivery of each idle queue and mark it running (a queue whose
+        head is running is busy: its head is not pending, so the join skips it)."""
 
         def op(conn: sqlite3.Connection) -> list[Delivery]:
             # the head of each queue (its oldest open delivery), if it is pending and due
@@ -207,9 +222,9 @@ class Store:
                 "  WHERE status IN ('pending', 'running') GROUP BY queue_key) h"
                 " JOIN deliveries d ON d.seq = h.head"
                 " WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.seq LIMIT ?",
-                (now, limit + len(busy)),
+                (now, limit),
             ).fetchall()
-            taken = [_row_to_delivery(r) for r in rows if r[3] not in busy][:limit]
+            taken = [_row_to_delivery(r) for r in rows]
             for d in taken:
                 conn.execute("UPDATE deliveries SET status = 'running', attempts = attempts + 1 WHERE seq = ?", (d.seq,))
             return [dataclasses.replace(d, attempts=d.attempts + 1) for d in taken]

@@ -9,11 +9,10 @@ onboarding issue: it brings existing ones up to date and runs pending commands.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 
 from bot.log import get_logger
-from bot.store import Delivery, Store
+from bot.store import Store, reconcile_job
 
 SWEEPS = "sweep"          # store namespace: when the last sweep ran
 
@@ -42,12 +41,8 @@ async def sweep(github, store: Store, orgs: tuple[str, ...], *, notify=lambda: N
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     count = 0
     for installation_id, full_name in await list_repositories(github, orgs):
-        payload = {"repository": {"full_name": full_name}, "installation": {"id": installation_id},
-                   "create": False, "cause": f"sweep {stamp}"}
-        new = await store.append(Delivery(
-            id=f"sweep:{stamp}:{full_name}", event="os2bot", action="reconcile",
-            queue_key=f"repo:{full_name.lower()}", installation_id=installation_id,
-            payload=json.dumps(payload).encode(), received_at=time.time()))
+        new = await store.append(reconcile_job(f"sweep:{stamp}:{full_name}", full_name, installation_id,
+                                               create=False, cause=f"sweep {stamp}"))
         count += int(new)
     await store.aput(SWEEPS, "last", time.time())
     notify()

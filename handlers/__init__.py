@@ -4,15 +4,16 @@ Keys are `event.action` (or `event` for every action). Reading this table tells 
 everything the bot reacts to; `app.yml` subscribes to exactly these events.
 """
 
-from handlers import installation, onboarding, repository
+from bot.store import RECONCILE_ACTION, RECONCILE_EVENT
+from handlers import installation, onboarding
 
 ROUTES = {
     "installation.created": [installation.created],
     "installation.deleted": [installation.deleted],
     "installation_repositories.added": [installation.repositories_added],
     "installation_repositories.removed": [installation.repositories_removed],
-    "repository.transferred": [repository.arrived, onboarding.transferred],
-    "repository.created": [repository.arrived, onboarding.created],
+    "repository.transferred": [onboarding.transferred],
+    "repository.created": [onboarding.created],
     "push": [onboarding.pushed],
     "issues.edited": [onboarding.issue_changed],
     "issues.closed": [onboarding.issue_changed],
@@ -20,5 +21,5 @@ ROUTES = {
     "issues.labeled": [onboarding.issue_changed],
     "issues.unlabeled": [onboarding.issue_changed],
     "issue_comment.created": [onboarding.commented],
-    f"{onboarding.RECONCILE_EVENT}.{onboarding.RECONCILE_ACTION}": [onboarding.job],
+    f"{RECONCILE_EVENT}.{RECONCILE_ACTION}": [onboarding.job],
 }

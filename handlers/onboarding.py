@@ -8,18 +8,14 @@ if anything, to write.
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import asdict
 
 from bot.checks import wanted_files
 from bot.context import Context
 from bot.onboarding.state_block import has_marker
 from bot.onboarding.world import same_login
-from bot.store import Delivery
+from bot.store import reconcile_job
 
-RECONCILE_EVENT = "os2bot"            # synthetic deliveries the bot journals for itself
-RECONCILE_ACTION = "reconcile"
 
 
 def served(ctx: Context, owner: str | None) -> bool:
@@ -39,12 +35,8 @@ async def reconcile(ctx: Context, full_name: str, *, create: str | bool) -> None
 
 async def enqueue_reconcile(ctx: Context, full_name: str, *, create: str | bool) -> None:
     """Journal a reconcile of one repository, serialised with that repository's other deliveries."""
-    payload = {"repository": {"full_name": full_name}, "installation": {"id": ctx.installation_id},
-               "create": create, "cause": ctx.delivery.id}
-    await ctx.services.enqueue(Delivery(
-        id=f"{ctx.delivery.id}/{full_name}", event=RECONCILE_EVENT, action=RECONCILE_ACTION,
-        queue_key=f"repo:{full_name.lower()}", installation_id=ctx.installation_id,
-        payload=json.dumps(payload).encode(), received_at=time.time()))
+    await ctx.services.enqueue(reconcile_job(f"{ctx.delivery.id}/{full_name}", full_name, ctx.installation_id,
+                                             create=create, cause=ctx.delivery.id))
 
 
 async def transferred(ctx: Context) -> None:
