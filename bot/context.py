@@ -24,13 +24,10 @@ class Services:
     async def reconciler(self):
         """The onboarding reconciler, built on first use (it needs the App's bot login)."""
         if self._reconciler is None:
-            import hashlib
-            import hmac
-
             from bot.onboarding.reconcile import Reconciler
+            from bot.onboarding.state_block import state_key
 
-            secret = self.settings.webhook_secret.get() if self.settings.webhook_secret else ""
-            key = hmac.new(secret.encode(), b"os2bot state block", hashlib.sha256).digest()
+            key = state_key(self.settings.webhook_secret.get() if self.settings.webhook_secret else "")
             self._reconciler = Reconciler(store=self.store, bot_login=await self.github.bot_login(), state_key=key,
                                           jira_configured=bool(self.settings.jira_url))
         return self._reconciler

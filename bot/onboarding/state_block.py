@@ -31,6 +31,12 @@ def _digest(payload: str, key: bytes | None) -> str:
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 
+def state_key(webhook_secret: str) -> bytes:
+    """The key that signs state blocks, derived from the webhook secret: only the bot can write
+    a block that decodes, and rotating the secret retires old blocks (the journal's copy serves)."""
+    return hmac.new(webhook_secret.encode(), b"os2bot state block", hashlib.sha256).digest()
+
+
 def encode(state: State, key: bytes | None = None) -> str:
     """The block for `state`; deterministic, so an unchanged state gives an unchanged body."""
     raw = json.dumps(state.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))

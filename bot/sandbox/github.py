@@ -10,15 +10,12 @@ GraphQL APIs for one GitHub App, served on loopback from an in-memory world.
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import uvicorn
-
 from bot.sandbox.app import StateHolder, create_app
 from bot.sandbox.gql import schema as graphql_schema
+from bot.sandbox.serving import serve_in_thread
 from bot.sandbox.state import (
     App,
     Comment,
@@ -37,12 +34,8 @@ from bot.sandbox.state import (
 __all__ = [
     "App", "Comment", "GitHubStandin", "GitHubState", "Installation", "Issue", "Label", "LoggedRequest",
     "Reaction", "Repository", "StandinError", "Team", "User", "create_app", "graphql_schema",
-    "run_github_standin", "serve_github_standin",
+    "serve_github_standin",
 ]
-
-
-def _config(app: object, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
 
 
 class GitHubStandin:
@@ -52,9 +45,7 @@ class GitHubStandin:
     def __init__(self, state: GitHubState, host: str = "127.0.0.1", port: int = 0):
         self._holder = StateHolder(state)
         self.host, self.port = host, port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._sock: socket.socket | None = None
+        self._serving = None
 
     @property
     def state(self) -> GitHubState:
@@ -69,40 +60,18 @@ class GitHubStandin:
         return f"http://{self.host}:{self.port}"
 
     def start(self, warm_graphql: bool = False) -> str:
-        """Bind (port 0 = a free port), start serving, and return the base url."""
+        """Start serving on `port` (0 = a free port) and return the base url."""
         if warm_graphql:
             graphql_schema()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
-        self.port = sock.getsockname()[1]
-        server = uvicorn.Server(_config(create_app(self._holder), self.host, self.port))
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                server.run(sockets=[sock])
-            except BaseException as error:  # surfaced to the caller below
-                failure.append(error)
-
-        thread = threading.Thread(target=run, name=f"github-standin:{self.port}", daemon=True)
-        thread.start()
-        while not server.started and thread.is_alive():
-            thread.join(0.01)
-        if not server.started:
-            sock.close()
-            raise RuntimeError("the GitHub stand-in did not start") from (failure[0] if failure else None)
-        self._server, self._thread, self._sock = server, thread, sock
-        return self.url
+        self._serving = serve_in_thread(create_app(self._holder), host=self.host, port=self.port)
+        url = self._serving.__enter__()
+        self.port = int(url.rsplit(":", 1)[1])
+        return url
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(10)
-        if self._sock is not None:
-            self._sock.close()
-        self._server = self._thread = self._sock = None
+        if self._serving is not None:
+            self._serving.__exit__(None, None, None)
+            self._serving = None
 
     def __enter__(self) -> GitHubStandin:
         self.start()
@@ -125,8 +94,3 @@ def serve_github_standin(state: GitHubState, host: str = "127.0.0.1", port: int 
         yield url
     finally:
         server.stop()
-
-
-def run_github_standin(state: GitHubState, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve `state` in the foreground until interrupted (for `os2bot sandbox`)."""
-    uvicorn.Server(_config(create_app(state), host, port)).run()

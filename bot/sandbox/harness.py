@@ -7,8 +7,6 @@ the bot the way GitHub and people do: signed deliveries in, GitHub's API out.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -17,14 +15,14 @@ from pathlib import Path
 import httpx
 
 from bot.app import create_app
-from bot.onboarding.state_block import MARKER, decode
+from bot.onboarding.state_block import MARKER, decode, state_key
 from bot.sandbox.deliveries import post_delivery
 from bot.sandbox.serving import serve_in_thread
 from bot.sandbox.world import World
 from bot.settings import load_settings
 
 SECRET = "sandbox-webhook-secret"
-STATE_KEY = hmac.new(SECRET.encode(), b"os2bot state block", hashlib.sha256).digest()
+STATE_KEY = state_key(SECRET)
 
 
 @dataclass
