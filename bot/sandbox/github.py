@@ -19,6 +19,7 @@ from bot.sandbox.serving import serve_in_thread
 from bot.sandbox.state import (
     App,
     Comment,
+    ContentEdit,
     GitHubState,
     Installation,
     Issue,
@@ -32,8 +33,8 @@ from bot.sandbox.state import (
 )
 
 __all__ = [
-    "App", "Comment", "GitHubStandin", "GitHubState", "Installation", "Issue", "Label", "LoggedRequest",
-    "Reaction", "Repository", "StandinError", "Team", "User", "create_app", "graphql_schema",
+    "App", "Comment", "ContentEdit", "GitHubStandin", "GitHubState", "Installation", "Issue", "Label",
+    "LoggedRequest", "Reaction", "Repository", "StandinError", "Team", "User", "create_app", "graphql_schema",
     "serve_github_standin",
 ]
 

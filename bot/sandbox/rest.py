@@ -324,9 +324,8 @@ def update_issue(ctx: Ctx, owner: str, name: str, number: str) -> Reply:
         if not body["title"]:
             raise validation_failed("Issue", "title", "missing_field")
         issue.title = str(body["title"])
-    if "body" in body and body["body"] != issue.body:
-        issue.body = body["body"]
-        issue.last_editor, issue.last_edited_at = ctx.actor, now
+    if "body" in body:
+        ctx.state.record_edit(issue, body["body"], ctx.actor)
     if "labels" in body:
         _set_labels(ctx, repo, issue, body["labels"] or [])
     if "assignees" in body:
@@ -392,7 +391,7 @@ def update_comment(ctx: Ctx, owner: str, name: str, comment_id: str) -> Reply:
     text = ctx.json_body().get("body")
     if not text:
         raise validation_failed("IssueComment", "body", "missing_field")
-    comment.body = str(text)
+    ctx.state.record_edit(comment, str(text), ctx.actor)
     comment.updated_at = ctx.state.now()
     return Reply(200, render.comment_json(ctx.state, repo, comment, ctx.urls))
 

@@ -109,7 +109,52 @@ class Reaction:
 
 
 @dataclass
-class Comment:
+class ContentEdit:
+    """One revision in the edit history of an issue's or a comment's body: GraphQL's
+    `UserContentEdit`. `body` is the whole text as it stood after this edit, which is
+    what GitHub serves as `diff`; a revision a person deleted from the history keeps
+    its editor and times but serves `diff: null` (see `GitHubState.delete_edit`)."""
+
+    id: int
+    editor: str                  # login; the App's bot is '<slug>[bot]'
+    created_at: datetime         # when GitHub recorded the revision
+    edited_at: datetime          # when the body took this text
+    body: str
+    deleted_at: datetime | None = None
+    deleted_by: str | None = None
+
+    @property
+    def diff(self) -> str | None:
+        return None if self.deleted_at is not None else self.body
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.deleted_at or self.created_at
+
+
+class _Edited:
+    """What an issue and a comment derive from their edit history (`edits`, oldest first)."""
+
+    edits: list[ContentEdit]
+
+    @property
+    def includes_created_edit(self) -> bool:
+        """GitHub's `includesCreatedEdit`: the history holds the created version, which
+        it does from the first edit on."""
+        return bool(self.edits)
+
+    @property
+    def last_editor(self) -> str | None:
+        """Who made the newest revision (GraphQL `editor`), or None if never edited."""
+        return self.edits[-1].editor if self.edits else None
+
+    @property
+    def last_edited_at(self) -> datetime | None:
+        return self.edits[-1].edited_at if self.edits else None
+
+
+@dataclass
+class Comment(_Edited):
     id: int
     repo: str  # "owner/name"
     issue_number: int
@@ -118,10 +163,11 @@ class Comment:
     created_at: datetime
     updated_at: datetime
     reactions: list[Reaction] = field(default_factory=list)
+    edits: list[ContentEdit] = field(default_factory=list)  # the body's history, oldest first
 
 
 @dataclass
-class Issue:
+class Issue(_Edited):
     id: int
     number: int
     title: str
@@ -138,8 +184,7 @@ class Issue:
     comments: list[Comment] = field(default_factory=list)
     reactions: list[Reaction] = field(default_factory=list)
     locked: bool = False
-    last_editor: str | None = None      # who last edited the body (GraphQL Issue.editor)
-    last_edited_at: datetime | None = None
+    edits: list[ContentEdit] = field(default_factory=list)  # the body's history, oldest first
 
 
 @dataclass
@@ -481,17 +526,113 @@ class GitHubState:
         with self.lock:
             self.repo(repo).collaborators[self.add_user(login).login] = permission
 
-    # --- reading the world (for assertions) ---------------------------------------
+    # --- edit history of bodies -----------------------------------------------------
+    #
+    # GitHub keeps every version of an issue's or comment's body with its editor and
+    # serves them as GraphQL `userContentEdits`. What the stand-in imitates, and on what:
+    # - Never edited: the connection is empty and `includesCreatedEdit` is false. On the
+    #   first edit GitHub stores the created version too (editor = the author, editedAt =
+    #   the item's createdAt) next to the new one, so one edit gives two revisions and
+    #   `includesCreatedEdit` becomes true. `diff` is the whole body after that revision,
+    #   not a patch. The list comes newest first. (git-bug's GitHub importer, bridge/
+    #   github/iterator.go and import.go in git-bug/git-bug: "if there is no edit, the
+    #   UserContentEdits given by github is empty … if there is edits, [it] contains both
+    #   the original message and the following edits", "github provide the comment
+    #   edition in reverse chronological order"; it rebuilds each version from `diff`.)
+    # - Edits through the API are kept like edits in the web page: comments a GitHub App
+    #   rewrites through REST report `includesCreatedEdit: true` (recorded `gh pr view
+    #   --json comments` output of vercel[bot] comments, in public repositories).
+    # - A person may delete a revision from the history in the web page ("Delete revision
+    #   from history"); the editor and time stay visible, the content does not. Comment
+    #   authors and people with write access may do it; there is no API for it. (GitHub
+    #   docs, communities/moderating-comments-and-conversations/tracking-changes-in-a-
+    #   comment; community discussion #210661 asking for an API.) GraphQL then shows
+    #   `deletedAt`/`deletedBy` and `diff: null`.
+    # Not verified: `createdAt` of the created version's revision (the stand-in says when
+    # GitHub recorded it, i.e. the first edit); whether the newest revision can be deleted
+    # (the stand-in allows it, so the bot must cope); whether an edit to the same text is
+    # recorded (the stand-in records nothing, as REST's PATCH does not change anything).
+
+    def record_edit(self, target: Issue | Comment, body: str | None, editor: str) -> bool:
+        """`editor` changes the body of an issue or comment, by any means (web page, REST
+        PATCH); the history grows as GitHub's does. Returns False if the text is the same."""
+        with self.lock:
+            if (body or "") == (target.body or ""):
+                return False
+            login = self.add_user(editor).login
+            now = self.now()
+            if not target.edits:
+                target.edits.append(ContentEdit(id=self.next_id(), editor=target.user, created_at=now,
+                                                edited_at=target.created_at, body=target.body or ""))
+            target.edits.append(ContentEdit(id=self.next_id(), editor=login, created_at=now, edited_at=now,
+                                            body=body or ""))
+            target.body = body
+            target.updated_at = now
+            return True
 
     def edit_issue_body(self, repo: str, number: int, body: str, user: str) -> Issue:
         """A person edits an issue's body in the web page (ticks a checkbox, say)."""
         with self.lock:
-            self.add_user(user)
             issue = self.issue(repo, number)
-            issue.body = body
-            issue.last_editor = self.users[user.lower()].login
-            issue.last_edited_at = issue.updated_at = self.now()
+            self.record_edit(issue, body, user)
             return issue
+
+    def edit_comment_body(self, repo: str, comment_id: int, body: str, user: str) -> Comment:
+        """A person edits a comment's body in the web page."""
+        with self.lock:
+            found = self.find_comment(self.repo(repo), comment_id)
+            if found is None:
+                raise KeyError(f"no comment {comment_id} in {repo}")
+            self.record_edit(found[1], body, user)
+            return found[1]
+
+    def delete_edit(self, target: Issue | Comment, revision: int | str | ContentEdit, by: str) -> ContentEdit:
+        """A person deletes one revision from a body's edit history in the web page.
+
+        `revision` is an index into `target.edits` (oldest first: 0 is the created
+        version, -1 the newest), a revision's GraphQL node id, or the ContentEdit itself.
+        Like GitHub, only the item's author or someone with write access may do it."""
+        with self.lock:
+            if isinstance(revision, ContentEdit):
+                chosen = revision
+            elif isinstance(revision, str):
+                chosen = next((e for e in target.edits if node_id("UserContentEdit", e.id) == revision), None)
+                if chosen is None:
+                    raise KeyError(f"no revision {revision!r} in this history")
+            else:
+                chosen = target.edits[revision]
+            if chosen not in target.edits:
+                raise KeyError("that revision is not in this history")
+            if chosen.deleted_at is not None:
+                raise ValueError("that revision is already deleted from the history")
+            login = self.add_user(by).login
+            if login.lower() != target.user.lower() and not self.can_write(self._repo_of(target), login):
+                raise PermissionError(f"{login} is neither the author nor has write access; "
+                                      "GitHub offers them no 'Delete revision from history'")
+            chosen.deleted_at, chosen.deleted_by = self.now(), login
+            return chosen
+
+    def can_write(self, repo: Repository, login: str) -> bool:
+        """Write access as far as the stand-in models it: a collaborator with write or
+        more, an owner of the repository's organisation, or the user who owns it."""
+        with self.lock:
+            if login.lower() == repo.owner.lower():
+                return True
+            roles = {name.lower(): role for name, role in repo.collaborators.items()}
+            if roles.get(login.lower()) in ("admin", "maintain", "write"):
+                return True
+            members = {name.lower(): role for name, role in self.org_members.get(repo.owner.lower(), {}).items()}
+            return members.get(login.lower()) == "admin"
+
+    def _repo_of(self, target: Issue | Comment) -> Repository:
+        if isinstance(target, Comment):
+            return self.repo(target.repo)
+        for repo in self.repos.values():
+            if any(issue is target for issue in repo.issues.values()):
+                return repo
+        raise KeyError("that issue is in no repository of the stand-in")
+
+    # --- reading the world (for assertions) ---------------------------------------
 
     def issues(self, repo: str) -> list[Issue]:
         with self.lock:
