@@ -19,6 +19,7 @@ from bot.sandbox.access import LEVELS, Caller, _covers
 from bot.sandbox.render import LICENSES, Urls, directory_children, license_json, tree_sha
 from bot.sandbox.state import (
     Comment,
+    ContentEdit,
     GitHubState,
     Issue,
     Label,
@@ -434,6 +435,35 @@ def _page(args: dict[str, Any]) -> dict[str, Any]:
     return {k: args.get(k) for k in ("first", "after", "last", "before")}
 
 
+class UserContentEditObj(Obj):
+    """One revision of a body (see the history notes in state.py). `diff` is the whole
+    text after the revision, or null once a person deleted it from the history."""
+
+    typename = "UserContentEdit"
+
+    def __init__(self, ctx: Ctx, edit: ContentEdit):
+        self._ctx, self._edit = ctx, edit
+        self.id = node_id("UserContentEdit", edit.id)
+        self.createdAt = iso(edit.created_at)
+        self.editedAt = iso(edit.edited_at)
+        self.updatedAt = iso(edit.updated_at)
+        self.deletedAt = iso(edit.deleted_at)
+        self.diff = edit.diff
+
+    @property
+    def editor(self) -> Actor | None:
+        return actor(self._ctx, self._edit.editor)
+
+    @property
+    def deletedBy(self) -> Actor | None:
+        return actor(self._ctx, self._edit.deleted_by)
+
+
+def _user_content_edits(ctx: Ctx, edits: list[ContentEdit], **page: Any) -> Connection:
+    """GitHub lists a body's revisions newest first."""
+    return Connection([UserContentEditObj(ctx, e) for e in reversed(edits)], "userContentEdits", **_page(page))
+
+
 class CommentObj(Obj):
     typename = "IssueComment"
 
@@ -449,8 +479,8 @@ class CommentObj(Obj):
         self.createdAt = iso(comment.created_at)
         self.updatedAt = iso(comment.updated_at)
         self.publishedAt = self.createdAt
-        self.lastEditedAt = None if comment.updated_at == comment.created_at else iso(comment.updated_at)
-        self.includesCreatedEdit = self.lastEditedAt is not None
+        self.lastEditedAt = iso(comment.last_edited_at)
+        self.includesCreatedEdit = comment.includes_created_edit
         self.isMinimized = False
         self.minimizedReason = None
         mine = comment.user.lower() == ctx.state.app.bot_login.lower() and ctx.caller.kind == "installation"
@@ -462,6 +492,13 @@ class CommentObj(Obj):
     @property
     def author(self) -> Actor | None:
         return actor(self._ctx, self._comment.user)
+
+    @property
+    def editor(self) -> Actor | None:
+        return actor(self._ctx, self._comment.last_editor)
+
+    def userContentEdits(self, info: Any, **page: Any) -> Connection:
+        return _user_content_edits(self._ctx, self._comment.edits, **page)
 
     @property
     def issue(self) -> IssueObj:
@@ -501,6 +538,7 @@ class IssueObj(Obj):
         self.viewerCanUpdate = ctx.can_write_issues(repo)
         self.viewerCanReact = ctx.caller.kind == "installation" and not repo.archived
         self.lastEditedAt = iso(issue.last_edited_at)
+        self.includesCreatedEdit = issue.includes_created_edit
 
     @property
     def author(self) -> Actor | None:
@@ -508,7 +546,10 @@ class IssueObj(Obj):
 
     @property
     def editor(self) -> Actor | None:
-        return actor(self._ctx, self._issue.last_editor) if self._issue.last_editor else None
+        return actor(self._ctx, self._issue.last_editor)
+
+    def userContentEdits(self, info: Any, **page: Any) -> Connection:
+        return _user_content_edits(self._ctx, self._issue.edits, **page)
 
     @property
     def repository(self) -> RepoObj:
