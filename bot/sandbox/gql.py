@@ -254,7 +254,27 @@ def actor(ctx: Ctx, login: str | None) -> Actor | None:
 
 
 def as_user(ctx: Ctx, login: str) -> UserObj:
-    """Fields typed `User` (viewer, Reaction.user) show even an App's bot as a User."""
+    """Fields typed `User` (viewer, Reaction.user, assignees) show even an App's bot as a
+    User: `__typename` 'User', login with the '[bot]' suffix REST uses, and the bot's own
+    node id (which decodes to 'Bot<id>').
+
+    What this rests on (no GitHub document says what `Reaction.user` holds for an App's
+    bot; these are the nearest observations found):
+    - `viewer` with an installation token answers `<slug>[bot]` (fullsend-ai/fullsend
+      PR #1953: "`viewer` returns `fullsend-ai-coder[bot]`").
+    - Where a `User`-typed field meets a bot, GitHub hands back the bot object and calls it
+      a User: `Commit.author.user` gave "MDM6Qm90NDE4OTgyODI=" (Bot 41898282, github-actions)
+      with `__typename` "User" (sourcecred/sourcecred PR #1466, also #1362 "Inconsistent
+      type for ID MDM6Qm90…: expected Bot, got User"); sourcecred #996 lists `Reaction.user`
+      among the `User` fields that return non-User objects (organizations) under a User
+      typename.
+    - GitHub deprecated `ReactionGroup.users` because "Reactors can now be mannequins,
+      bots, and organizations" (the published schema): a bot's reaction is one of the
+      subject's reactions. The `null` users reported for reactions (chaoss/grimoirelab-
+      perceval #746, REST, a 2018 reaction on golang/go) are not tied to bots.
+    So the stand-in gives the bot, as a User, never null. A reading that needs the actor
+    kind should use `ReactionGroup.reactors` (not implemented here) or the REST reaction's
+    `user.type`."""
     return UserObj(ctx, ctx.state.add_user(login))
 
 
