@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from bot.onboarding.ticks import read_ticks
@@ -182,8 +180,8 @@ def test_a_command_whose_delivery_was_lost_is_run_by_the_next_reconcile(onboarde
 
 def test_an_edited_comment_does_nothing(onboarded):
     bot = onboarded
-    comment = bot.person_comments(REPO, "/level 3", SECRETARIAT, deliver=False)
-    comment.updated_at = comment.created_at + timedelta(minutes=1)      # edited before the bot saw it
+    comment = bot.person_comments(REPO, "/level 2", SECRETARIAT, deliver=False)
+    bot.world.state.edit_comment_body(REPO, comment.id, "/level 3", SECRETARIAT)   # edited before the bot saw it
     bot.transfer(REPO)
     bot.settle()
     assert decisions(bot, "level") == []
