@@ -12,8 +12,7 @@ from dataclasses import asdict
 
 from bot.checks import wanted_files
 from bot.context import Context
-from bot.onboarding.state_block import has_marker
-from bot.onboarding.world import same_login
+from bot.onboarding.identity import BotIdentity
 from bot.store import reconcile_job
 
 
@@ -65,11 +64,10 @@ async def pushed(ctx: Context) -> None:
 async def issue_changed(ctx: Context) -> None:
     """A person edited, closed or reopened an issue; only the bot's onboarding issue matters."""
     issue = ctx.payload.get("issue") or {}
-    sender = (ctx.payload.get("sender") or {}).get("login")
-    bot = (await ctx.services.reconciler()).bot_login
-    if not same_login((issue.get("user") or {}).get("login"), bot) or not has_marker(issue.get("body")):
-        return
-    if same_login(sender, bot):
+    bot = BotIdentity((await ctx.services.reconciler()).bot_login)
+    if not bot.is_rest_user(issue.get("user")):
+        return   # not the bot's issue (its marker may have been removed: that is still ours)
+    if bot.is_rest_user(ctx.payload.get("sender")):
         return   # our own write coming back
     await reconcile(ctx, (ctx.repository or {})["full_name"], create=False)
 

@@ -26,7 +26,7 @@ from bot.onboarding.model import (
     StepView,
     latest_decision,
 )
-from bot.onboarding.state_block import MARKER, encode
+from bot.onboarding.state_block import MARKER, Seal, encode
 
 
 def target_level(check_results: Mapping[str, CheckResult]) -> int | None:
@@ -112,8 +112,10 @@ def compute_desired(
     target: int | None = None,
     now: datetime | str | None = None,
     key: bytes | None = None,
+    seal: Seal | None = None,
 ) -> DesiredIssue:
-    """The desired issue. `now` stamps the first completion; `key` signs the state block."""
+    """The desired issue. `now` stamps the first completion; `key` signs the state block and
+    `seal` binds it to the repository, the issue and the body's serial."""
     lang = lang or (org_settings.language if org_settings else None) or process.default_language
     view = compute_view(process, repo, check_results, state, lang, target=target)
 
@@ -125,7 +127,7 @@ def compute_desired(
         shown={i.key: i.done for s in view.steps for i in s.items},
         meta=IssueMeta(repo=repo.full_name, language=lang, onboarded=view.done, onboarded_at=onboarded_at),
     )
-    view = replace(view, marker=MARKER, state_block=encode(new_state, key))
+    view = replace(view, marker=MARKER, state_block=encode(new_state, key, seal))
 
     labels = {process.labels.onboarding.name}
     if view.current_step is not None:

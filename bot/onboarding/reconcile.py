@@ -1,44 +1,55 @@
-"""reconcile(repo): read the world, compute the onboarding issue it should have, apply the difference.
+"""reconcile(repo): read the world, decide the onboarding it should have, apply the difference.
 
 Level-triggered and idempotent: every event, command and sweep ends here, and running it
-twice changes nothing the second time. The issue is found by the bot's authorship plus a
-hidden marker (never its title); a known number is cached in the store only to make that
-cheap. Writes are skipped when nothing differs, and before rewriting a body the bot
-re-reads the issue, so a tick made meanwhile is never overwritten (Renovate's rule).
+twice changes nothing the second time. Three phases, as in controller-runtime's Reconcile:
+
+1. **read** (`_read`): one GraphQL query for the repository, the bot's issue(s) and their
+   comments and the organisation's config; the body's edit history when a person edited it
+   since the bot's last write; the journal's copy of the state; then the roles of exactly the
+   people who appear (team memberships, write access) in one batch, never cached across
+   reconciles, so a revoked membership counts at once.
+2. **decide** (`bot/onboarding/decide.py`): pure, run off the event loop.
+3. **apply** (`_apply`): only what differs. The body is written first (after re-reading it,
+   so a tick made meanwhile is never lost: Renovate's rule), then comments and feedback.
+
+The issue is found by the bot's authorship (the `Bot` actor of this App), never by its text;
+a known number is cached in the store only to make that cheap.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Callable
 
 from bot.checks import run_checks
+from bot.checks.config import ConfigError as ChecksConfigError
 from bot.checks.config import for_organisation
 from bot.checks.config import load_config as load_checks_config
-from bot.errors import PermanentError, TransientError
-from bot.onboarding.config import (
-    ConfigError,
-    OrgSettings,
-    Process,
-    actor_roles,
-    load_org_defaults,
-    load_process,
-    org_settings,
-)
 from bot.commands import load_registry, parse_commands
-from bot.onboarding.commands import CommandContext, answer, unknown
-from bot.onboarding.desired import compute_desired, compute_view
+from bot.errors import PermanentError, TransientError
+from bot.onboarding.config import ConfigError, OrgSettings, Process, load_org_defaults, load_process, org_settings
+from bot.onboarding.decide import Inputs, Plan, decide, trusted_state
 from bot.onboarding.escape import escape_inline
-from bot.onboarding.model import DesiredIssue, RepoFacts, State, mark_answered
-from bot.onboarding.state_block import decode, has_marker
-from bot.onboarding.ticks import classify_tick_changes, read_ticks
-from bot.onboarding.world import WORLD_QUERY, IssueRecord, World, parse_world, same_login, world_variables
+from bot.onboarding.history import History, Revision, edits_since_bot, revision_from_node
+from bot.onboarding.identity import BotIdentity
+from bot.onboarding.model import DesiredIssue, RepoFacts
+from bot.onboarding.world import (
+    HISTORY_MAX_PAGES,
+    HISTORY_QUERY,
+    WORLD_QUERY,
+    IssueRecord,
+    World,
+    parse_world,
+    world_variables,
+)
 
 KNOWN_ISSUES = "onboarding_issue"       # store namespace: repo -> issue number (a cache, never the truth)
 ORG_CONFIGS = "org_config"              # store namespace: org -> last valid `.github/os2bot.yml` text
-MEMBERSHIP_TTL = 300.0                  # seconds a team membership answer is trusted
+STATES = "state"                        # store namespace: repo -> {"seal", "state"}: the journal's copy
 MAX_ROUNDS = 3                          # re-read-before-write retries when people edit meanwhile
 
 
@@ -55,6 +66,7 @@ class Outcome:
     closed_duplicates: tuple[int, ...] = ()
     skipped: str | None = None           # why nothing was done (archived, not enrolled, ...)
     problems: tuple[str, ...] = ()
+    state_source: str | None = None      # where the trusted state came from (body, history, journal, new)
 
 
 @dataclass
@@ -62,12 +74,16 @@ class Reconciler:
     """Everything reconcile needs besides the repository: built once per process."""
 
     store: Any
-    bot_login: str
+    bot_login: str                       # "os2bot[bot]"
     state_key: bytes                     # signs the state block so people cannot forge decisions
     process: Process = field(default_factory=load_process)
     org_defaults: dict = field(default_factory=load_org_defaults)
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     jira_configured: bool = False
+
+    @property
+    def identity(self) -> BotIdentity:
+        return BotIdentity(self.bot_login)
 
     async def reconcile(self, client, owner: str, name: str, *, create: str | bool = False,
                         log: Any = None) -> Outcome:
@@ -81,32 +97,39 @@ class Reconciler:
                                         optional=frozenset({"orgConfig"}))
             if not data.get("repository"):
                 raise PermanentError(f"repository {full} not found or not accessible")
-            world = parse_world(data, self.bot_login)
-            outcome = await self._apply(client, owner, name, world, create=create, log=log)
+            world = parse_world(data, self.identity)
+            outcome = await self._reconcile_world(client, owner, name, world, create=create, log=log)
             if outcome is not None:
                 return outcome
         raise TransientError(f"{full}: the onboarding issue kept changing while the bot wrote it")
 
-    # ------------------------------------------------------------------------------------------
-    async def _settings(self, client, owner: str, world: World, log) -> tuple[OrgSettings, tuple[str, ...]]:
-        """The organisation's settings; an invalid override is reported and the last valid one serves."""
+    # ---- read -----------------------------------------------------------------------------------
+    async def _settings(self, client, owner: str, world: World, log):
+        """The organisation's settings and checks; an invalid override is reported and the last
+        valid one serves (a slip in one organisation's file never stops its onboardings)."""
         text = world.org_config_text
         try:
             settings = org_settings(self.org_defaults, text)
-        except ConfigError as exc:
-            last = await self.store.aget(ORG_CONFIGS, owner.lower())
-            problems = tuple(exc.problems)
+            checks_config = _checks_config(settings)
+        except (ConfigError, ChecksConfigError) as exc:
+            problems = tuple(getattr(exc, "problems", None) or [str(exc)])
             if log:
                 log.error("org_config_invalid", org=owner, problems=list(problems))
-            try:
-                settings = org_settings(self.org_defaults, last)
-            except ConfigError:
-                settings = org_settings(self.org_defaults, None)
+            settings, checks_config = self._last_valid_settings(await self.store.aget(ORG_CONFIGS, owner.lower()))
             await self._report_config_error(client, owner, text or "", problems, settings.language, log)
-            return settings, problems
+            return settings, checks_config, problems
         if text is not None:
             await self.store.aput(ORG_CONFIGS, owner.lower(), text)
-        return settings, ()
+        return settings, checks_config, ()
+
+    def _last_valid_settings(self, last: str | None):
+        for candidate in (last, None):
+            try:
+                settings = org_settings(self.org_defaults, candidate)
+                return settings, _checks_config(settings)
+            except (ConfigError, ChecksConfigError):
+                continue
+        raise PermanentError("the bot's own default configuration is invalid")
 
     async def _report_config_error(self, client, owner: str, text: str, problems: tuple[str, ...], lang: str,
                                    log) -> None:
@@ -124,97 +147,144 @@ class Reconciler:
                 log.warning("org_config_error_not_reported", org=owner, error=str(exc))
         await self.store.aput("org_config_reported", owner.lower(), digest)
 
-    async def _roles(self, client, org: str, login: str, settings: OrgSettings, state: State) -> frozenset[str]:
-        teams = []
-        for role in self.process.roles.values():
-            team = settings.team_for(role)
-            if team and await self.is_team_member(client, org, team, login):
-                teams.append(team)
-        return actor_roles(login, teams, self.process, settings, state.coordinators)
+    async def _history(self, client, full: str, issue: IssueRecord) -> History | None:
+        """People's edits since the bot's last write; None when the body *is* that write."""
+        if issue.last_edited_at is None or issue.editor_is_us:
+            return None
+        revisions: list[Revision] = []
+        after, complete = None, False
+        for _ in range(HISTORY_MAX_PAGES):
+            owner, name = full.split("/", 1)
+            data = await client.graphql(HISTORY_QUERY, {"owner": owner, "name": name, "number": issue.number,
+                                                        "after": after})
+            edits = (((data.get("repository") or {}).get("issue") or {}).get("userContentEdits") or {})
+            page = [r for r in (revision_from_node(n, self.identity.is_graphql_actor)
+                                for n in edits.get("nodes") or []) if r is not None]
+            revisions += page
+            info = edits.get("pageInfo") or {}
+            if any(r.by_bot and r.text is not None for r in page):
+                break   # newest first: the bot's last readable write is in what was read
+            if not info.get("hasNextPage"):
+                complete = True
+                break
+            after = info.get("endCursor")
+        return edits_since_bot(revisions, issue.body, complete_history=complete)
 
-    async def is_team_member(self, client, org: str, team: str, login: str) -> bool:
-        key = f"{org}/{team}/{login}".lower()
-        cached = await self.store.aget("membership", key, max_age=MEMBERSHIP_TTL)
-        if cached is not None:
-            return bool(cached)
-        answer = await client.rest_or_none("GET", f"/orgs/{org}/teams/{team}/memberships/{login}")
-        member = bool(answer) and answer.get("state") == "active"
-        await self.store.aput("membership", key, member)
-        return member
+    async def _teams(self, client, org: str, logins: set[str], settings: OrgSettings) -> dict[str, frozenset[str]]:
+        """The role-giving teams each person is an active member of, asked now (never cached:
+        a membership revoked a minute ago must not count)."""
+        teams = [t for t in (settings.team_for(r) for r in self.process.roles.values()) if t]
+        result: dict[str, frozenset[str]] = {}
+        for login in sorted(logins):
+            if not login:
+                continue
+            member = []
+            for team in teams:
+                answer = await client.rest_or_none("GET", f"/orgs/{org}/teams/{team}/memberships/{login}")
+                if answer and answer.get("state") == "active":
+                    member.append(team)
+            result[login.lower()] = frozenset(member)
+        return result
 
-    # ------------------------------------------------------------------------------------------
-    async def _apply(self, client, owner: str, name: str, world: World, *, create: bool, log) -> Outcome | None:
+    async def _writers(self, client, full: str, logins: set[str]) -> frozenset[str]:
+        writers = set()
+        for login in sorted(logins):
+            answer = await client.rest_or_none("GET", f"/repos/{full}/collaborators/{login}/permission")
+            if answer and answer.get("permission") in ("admin", "maintain", "write"):
+                writers.add(login.lower())
+        return frozenset(writers)
+
+    def _people(self, issue: IssueRecord, history: History | None, journal, repo_id) -> tuple[set[str], set[str]]:
+        """Whose roles the decision needs: people behind edits since the bot's last write, and
+        authors of command comments not yet answered (those using a `writer` command too)."""
+        people = {a for act in (history.acts if history else ()) for a in act.actors if a}
+        trusted = trusted_state(issue.body, history, journal if isinstance(journal, dict) else None,
+                                self.state_key, repo_id, issue.number)
+        answered = set(trusted.sealed.state.answered_comments) if trusted.sealed else set()
+        writer_people = set()
+        for comment in issue.comments:
+            if comment.author_is_bot or comment.id in answered or not comment.author:
+                continue
+            commands = parse_commands(comment.body)
+            if commands:
+                people.add(comment.author)
+                specs = [self._registry().find(c.name) for c in commands]
+                if any(s and "writer" in s.roles for s in specs):
+                    writer_people.add(comment.author)
+        return people, writer_people
+
+    @staticmethod
+    def _registry():
+        return load_registry()
+
+    # ---- the three phases -----------------------------------------------------------------------
+    async def _reconcile_world(self, client, owner: str, name: str, world: World, *, create, log) -> Outcome | None:
         full = f"{owner}/{name}"
         snapshot = world.snapshot
         if snapshot.archived:
             return Outcome(full, skipped="archived")
         if name.lower() == ".github":
             return Outcome(full, skipped="configuration repository")
-
-        ours = [i for i in world.issues if has_marker(i.body) and same_login(i.author, self.bot_login)]
-        primary, duplicates = (ours[0], ours[1:]) if ours else (None, [])
+        primary, duplicates = (world.issues[0], world.issues[1:]) if world.issues else (None, ())
         if primary is None and not create:
             return Outcome(full, skipped="not enrolled")
-
-        settings, config_problems = await self._settings(client, owner, world, log)
+        settings, checks_config, config_problems = await self._settings(client, owner, world, log)
         if primary is None and not self._may_create(create, settings, name):
             return Outcome(full, skipped="not enrolled", problems=config_problems)
-        lang = settings.language
-        now = self.now()
-        state, problems = (decode(primary.body, self.state_key) if primary else (State(), []))
-        if primary is not None and state is None:
-            # the block was damaged or forged: the journal's copy is the fallback, never a blank slate
-            saved = await self.store.aget("state", full.lower())
-            state = State.from_dict(saved) if saved else State()
-            if log:
-                log.warning("state_block_unreadable", issue=primary.number, problems=problems)
 
-        checks = run_checks(snapshot, level=state.level, config=for_organisation(
-            load_checks_config(), organisations=settings.os2_orgs, suppliers=settings.suppliers))
+        # read: history, journal, roles
+        history = await self._history(client, full, primary) if primary is not None else None
+        journal = await self.store.aget(STATES, full.lower()) if primary is not None else None
+        teams: dict[str, frozenset[str]] = {}
+        writers: frozenset[str] = frozenset()
+        if primary is not None:
+            people, writer_people = self._people(primary, history, journal, world.repo_id)
+            teams = await self._teams(client, owner, people, settings)
+            writers = await self._writers(client, full, writer_people)
+
         facts = RepoFacts(owner=owner, name=name, description=snapshot.description,
                           html_url=snapshot.html_url, default_branch=snapshot.default_branch)
-        comments: list[str] = []
-        feedback: list[tuple[int, tuple[str, ...], str | None]] = []
-        if primary is not None:
-            ticks = read_ticks(primary.body)
-            shown = dict(state.shown)
-            if any(ticks.get(k) != v for k, v in shown.items() if k in ticks):
-                actor = primary.editor or ""
-                roles = (await self._roles(client, owner, actor, settings, state)
-                         if actor and not same_login(actor, self.bot_login) else frozenset())
-                outcome = classify_tick_changes(self.process, state, shown, ticks, actor or "ukendt",
-                                                roles, now, lang, answered_checks=frozenset(checks.by_id))
-                state = outcome.state
-                if outcome.comment:
-                    comments.append(outcome.comment)
-                if log:
-                    log.info("ticks_judged", actor=actor, accepted=[c.key for c in outcome.accepted],
-                             reverted=[c.key for c in outcome.reverted], reset=[c.key for c in outcome.reset])
+        inputs = Inputs(
+            process=self.process, registry=self._registry(), settings=settings, facts=facts,
+            repo_id=world.repo_id, issue=primary, history=history,
+            journal=journal if isinstance(journal, dict) else None, teams=teams, writers=writers,
+            checks_at=_checks_at(snapshot, checks_config), key=self.state_key, now=self.now(),
+            lang=settings.language, board_mention=f"@{owner}/{settings.board_team}",
+            jira_configured=self.jira_configured, is_bot_comment=lambda c: c.by_us)
+        # decide: pure and CPU-bound (checks, rendering), so off the event loop
+        plan = await asyncio.to_thread(decide, inputs)
+        if log:
+            for event, fields in plan.log:
+                log.info(event, **fields) if event not in ("state_lost",) else log.error(event, **fields)
+        return await self._apply(client, full, world, primary, duplicates, plan, settings.language,
+                                 config_problems)
 
-        if primary is not None:
-            state, feedback = await self._commands(client, owner, primary, state, settings, checks, facts, lang,
-                                                   now, log)
-        desired = compute_desired(self.process, settings, facts, checks.by_id, state, lang,
-                                  target=checks.target_level, now=now, key=self.state_key)
-
+    # ---- apply ----------------------------------------------------------------------------------
+    async def _apply(self, client, full: str, world: World, primary: IssueRecord | None, duplicates, plan: Plan,
+                     lang: str, config_problems: tuple[str, ...]) -> Outcome | None:
+        if plan.lost:
+            for text in plan.comments:
+                await client.rest("POST", f"/repos/{full}/issues/{primary.number}/comments", json={"body": text})
+            return Outcome(full, issue=primary.number, skipped="state lost", comments=len(plan.comments),
+                           problems=config_problems, state_source="none")
+        desired = plan.desired
         await self._ensure_labels(client, full, world.labels, desired.labels, lang)
         if primary is None:
             number = await self._create(client, full, desired)
-            await self.store.aput("state", full.lower(), desired.onboarding_state.to_dict())
-            return Outcome(full, issue=number, created=True, problems=config_problems)
+            await self._keep_state(full, plan)
+            return Outcome(full, issue=number, created=True, problems=config_problems, state_source="new")
 
         patch = self._difference(primary, desired)
         if patch:
             # re-read before write: a tick made since the query must not be lost
             current = await client.rest("GET", f"/repos/{full}/issues/{primary.number}")
             if (current.get("body") or "") != primary.body:
-                if log:
-                    log.info("issue_changed_meanwhile", issue=primary.number)
                 return None
             await client.rest("PATCH", f"/repos/{full}/issues/{primary.number}", json=patch)
-        for text in comments:
+            await self._keep_state(full, plan)
+        for text in plan.comments:
             await client.rest("POST", f"/repos/{full}/issues/{primary.number}/comments", json={"body": text})
-        for comment_id, reactions, reply in feedback:   # after the decision is safe in the issue
+        for comment_id, reactions, reply in plan.feedback:   # after the decision is safe in the issue
             for content in reactions:
                 await client.rest("POST", f"/repos/{full}/issues/comments/{comment_id}/reactions",
                                   json={"content": content})
@@ -229,68 +299,18 @@ class Reconciler:
                                   json={"state": "closed", "state_reason": "not_planned"})
                 closed.append(dup.number)
         await self.store.aput(KNOWN_ISSUES, full.lower(), primary.number)
-        if patch:
-            await self.store.aput("state", full.lower(), desired.onboarding_state.to_dict())
         return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)),
-                       comments=len(comments) + sum(1 for _, _, r in feedback if r),
-                       commands=len(feedback),
-                       closed_duplicates=tuple(closed), problems=config_problems)
+                       comments=len(plan.comments) + sum(1 for _, _, r in plan.feedback if r),
+                       commands=len(plan.feedback), closed_duplicates=tuple(closed), problems=config_problems,
+                       state_source=plan.state_source)
 
-    async def _commands(self, client, owner: str, issue: IssueRecord, state: State, settings: OrgSettings, checks,
-                        facts: RepoFacts, lang: str, now: datetime, log) -> tuple[State, list]:
-        """Run every command comment not yet answered, once; level-triggered, so a command whose
-        delivery was lost is found here too. Returns the new state and the feedback to give."""
-        registry = load_registry()
-        feedback = []
-        at = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        answered = set(state.answered_comments)
-        for comment in issue.comments:
-            if comment.id in answered or comment.author_is_bot or same_login(comment.author, self.bot_login) \
-                    or (comment.author or "").lower().endswith("[bot]"):
-                continue
-            if any(same_login(who, self.bot_login) for _, who in comment.reactions):
-                continue   # answered before the state block recorded it
-            commands = parse_commands(comment.body)
-            ours = [(c, registry.find(c.name)) for c in commands]
-            if not any(spec or unknown(c, registry, lang) for c, spec in ours):
-                continue   # no command of ours: another bot's, or none at all
-            state = mark_answered(state, comment.id)
-            if comment.edited:
-                if log:
-                    log.info("command_ignored", comment=comment.id, reason="edited")
-                continue
-            roles = await self._roles(client, owner, comment.author or "", settings, state) | {"anyone"}
-            if any(spec and "writer" in spec.roles for _, spec in ours) and await self._can_write(
-                    client, facts.full_name, comment.author or ""):
-                roles |= {"writer"}
-            ctx = CommandContext(
-                process=self.process, registry=registry, actor=comment.author or "", roles=roles, at=at,
-                comment_url=comment.url or None, lang=lang,
-                view_of=lambda s: compute_view(self.process, facts, checks.by_id, s, lang, target=checks.target_level),
-                board_mention=f"@{owner}/{settings.board_team}", jira_configured=self.jira_configured)
-            replies, all_ok = [], True
-            for command, spec in ours:
-                if spec is None:
-                    suggestion = unknown(command, registry, lang)
-                    if suggestion:
-                        replies.append(suggestion)
-                        all_ok = False
-                    continue
-                result = answer(state, command, spec, ctx)
-                state = result.state
-                all_ok = all_ok and result.ok
-                if result.reply:
-                    replies.append(result.reply)
-                if log:
-                    log.info("command", name=spec.name, actor=ctx.actor, ok=result.ok, comment=comment.id)
-            feedback.append((comment.id, ("eyes", "+1" if all_ok else "confused"), "\n\n".join(replies) or None))
-        return state, feedback
-
-    async def _can_write(self, client, full: str, login: str) -> bool:
-        if not login:
-            return False
-        answer_ = await client.rest_or_none("GET", f"/repos/{full}/collaborators/{login}/permission")
-        return bool(answer_) and answer_.get("permission") in ("admin", "maintain", "write")
+    async def _keep_state(self, full: str, plan: Plan) -> None:
+        """The journal's copy, by serial: never replaced by an older one."""
+        kept = await self.store.aget(STATES, full.lower())
+        if isinstance(kept, dict) and int((kept.get("seal") or {}).get("serial", -1)) >= plan.seal.serial:
+            return
+        await self.store.aput(STATES, full.lower(), {"seal": plan.seal.to_dict(),
+                                                     "state": plan.desired.onboarding_state.to_dict()})
 
     @staticmethod
     def _may_create(create: str | bool, settings: OrgSettings, name: str) -> bool:
@@ -345,3 +365,16 @@ class Reconciler:
             if desired.state == "closed":
                 patch["state_reason"] = desired.state_reason or "completed"
         return patch
+
+
+def _checks_config(settings: OrgSettings):
+    return for_organisation(load_checks_config(), organisations=settings.os2_orgs, suppliers=settings.suppliers)
+
+
+def _checks_at(snapshot, config):
+    """level -> CheckRun, memoised for one reconcile: commands that change the level see the
+    checks of the new level."""
+    @lru_cache(maxsize=8)
+    def run(level):
+        return run_checks(snapshot, level=level, config=config)
+    return run

@@ -2,8 +2,11 @@
 onboarding issue(s) with their comments, and the organisation's `.github/os2bot.yml`.
 
 Pure: the query text and the parser of its answer. The GraphQL schema reports an App's
-bot as `__typename: Bot` with its login *without* the REST suffix `[bot]`, so logins are
-compared with `same_login`.
+bot as `__typename: Bot` with its login *without* the REST suffix `[bot]`; who is the bot
+is decided by `BotIdentity` (login and type), never by a login alone.
+
+The body's edit history is read by a second query (`HISTORY_QUERY`), only when a person has
+edited the body since the bot's last write.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from typing import Any
 
 from bot.github_snapshot import REPOSITORY_SNAPSHOT_FIELDS, snapshot_from_repository
 from bot.onboarding.config import ORG_CONFIG_PATH, ORG_CONFIG_REPO
+from bot.onboarding.identity import BotIdentity
 from bot.snapshot import Snapshot
 
 ISSUE_FIELDS = """
 fragment OnboardingIssue on Issue {
+  id
   number
   title
   body
@@ -36,7 +41,6 @@ fragment OnboardingIssue on Issue {
       createdAt
       lastEditedAt
       author { __typename login }
-      reactions(first: 20) { nodes { content user { login } } }
     }
   }
 }
@@ -46,6 +50,7 @@ WORLD_QUERY = """
 query OnboardingWorld($owner: String!, $name: String!, $bot: String!, $known: Int!, $hasKnown: Boolean!,
                       $orgConfig: String!) {
   repository(owner: $owner, name: $name) {
+    id
     %(snapshot)s
     known: issue(number: $known) @include(if: $hasKnown) { ...OnboardingIssue }
     repoLabels: labels(first: 100) { nodes { name } }
@@ -67,12 +72,21 @@ def world_variables(owner: str, name: str, bot_login: str, known_issue: int | No
             "hasKnown": bool(known_issue), "orgConfig": f"HEAD:{ORG_CONFIG_PATH}"}
 
 
-def same_login(a: str | None, b: str | None) -> bool:
-    """Logins compared as GitHub means them: case-insensitive, `[bot]` suffix optional."""
-    def norm(login: str | None) -> str:
-        login = (login or "").lower()
-        return login[:-5] if login.endswith("[bot]") else login
-    return bool(a) and bool(b) and norm(a) == norm(b)
+HISTORY_PAGE = 20          # revisions per page of the body's edit history (each holds a whole body)
+HISTORY_MAX_PAGES = 5      # past this the history counts as unreadable (said in the issue)
+
+HISTORY_QUERY = """
+query OnboardingHistory($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    issue(number: $number) {
+      userContentEdits(first: %(page)d, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { editedAt deletedAt deletedBy { __typename login } editor { __typename login } diff }
+      }
+    }
+  }
+}
+""" % {"page": HISTORY_PAGE}
 
 
 @dataclass(frozen=True)
@@ -81,14 +95,15 @@ class CommentRecord:
     body: str
     url: str
     author: str | None
-    author_is_bot: bool
+    author_is_bot: bool              # any bot (ours or another App's): never a command
     created_at: str
     edited: bool
-    reactions: tuple[tuple[str, str], ...] = ()     # (content, login)
+    by_us: bool = False              # written by this App's bot
 
 
 @dataclass(frozen=True)
 class IssueRecord:
+    node_id: str
     number: int
     title: str
     body: str
@@ -99,6 +114,7 @@ class IssueRecord:
     author: str | None
     editor: str | None
     last_edited_at: str | None
+    editor_is_us: bool               # the last edit of the body is the bot's own
     labels: frozenset[str]
     comments: tuple[CommentRecord, ...] = ()
 
@@ -106,7 +122,8 @@ class IssueRecord:
 @dataclass(frozen=True)
 class World:
     snapshot: Snapshot
-    issues: tuple[IssueRecord, ...]           # every issue the bot authored that was read, oldest first
+    issues: tuple[IssueRecord, ...]           # every issue this App's bot authored that was read, oldest first
+    repo_id: str | None                       # the repository's node id (stable across transfers)
     org_config_text: str | None               # None: no `.github/os2bot.yml` (or no access)
     labels: frozenset[str] = frozenset()      # the repository's labels (lower case)
     problems: tuple[str, ...] = field(default_factory=tuple)
@@ -118,45 +135,51 @@ def _login(actor: Any) -> tuple[str | None, bool]:
     return actor.get("login"), actor.get("__typename") == "Bot"
 
 
-def _issue(node: dict) -> IssueRecord:
+def _issue(node: dict, identity: BotIdentity) -> IssueRecord:
     author, _ = _login(node.get("author"))
-    editor, _ = _login(node.get("editor"))
+    editor, editor_bot = _login(node.get("editor"))
     comments = []
     for c in ((node.get("comments") or {}).get("nodes") or []):
         if not isinstance(c, dict) or not isinstance(c.get("databaseId"), int):
             continue
         c_author, c_bot = _login(c.get("author"))
-        reactions = tuple((r.get("content", ""), (r.get("user") or {}).get("login", ""))
-                          for r in ((c.get("reactions") or {}).get("nodes") or []) if isinstance(r, dict))
         comments.append(CommentRecord(id=c["databaseId"], body=c.get("body") or "", url=c.get("url") or "",
                                       author=c_author, author_is_bot=c_bot, created_at=c.get("createdAt") or "",
-                                      edited=bool(c.get("lastEditedAt")), reactions=reactions))
+                                      edited=bool(c.get("lastEditedAt")),
+                                      by_us=identity.is_graphql_actor(c_author, "Bot" if c_bot else None)))
     return IssueRecord(
-        number=int(node["number"]), title=node.get("title") or "", body=node.get("body") or "",
+        node_id=str(node.get("id") or ""), number=int(node["number"]), title=node.get("title") or "", body=node.get("body") or "",
         state=str(node.get("state") or "OPEN").lower(),
         state_reason=(node.get("stateReason") or "").lower() or None,
         url=node.get("url") or "", created_at=node.get("createdAt") or "",
         author=author, editor=editor, last_edited_at=node.get("lastEditedAt"),
+        editor_is_us=identity.is_graphql_actor(editor, "Bot" if editor_bot else None),
         labels=frozenset(n.get("name") for n in ((node.get("labels") or {}).get("nodes") or [])
                          if isinstance(n, dict) and n.get("name")),
         comments=tuple(comments),
     )
 
 
-def parse_world(data: dict, bot_login: str) -> World:
-    """The query's `data` -> World. Only issues the bot authored are kept."""
+def _authored_by(node: dict, identity: BotIdentity) -> bool:
+    author = node.get("author") if isinstance(node.get("author"), dict) else {}
+    return identity.is_graphql_actor(author.get("login"), author.get("__typename"))
+
+
+def parse_world(data: dict, identity: BotIdentity) -> World:
+    """The query's `data` -> World. Only issues this App's bot authored are kept: in a product
+    repository every one of them is an onboarding issue, whatever its body says now (a removed
+    marker is restored, never a reason to open a second issue)."""
     repo = data.get("repository")
     snapshot = snapshot_from_repository(repo)
     by_number: dict[int, IssueRecord] = {}
     candidates = [repo.get("known")] + list(((repo.get("mine") or {}).get("nodes") or []))
     for node in candidates:
-        if isinstance(node, dict) and isinstance(node.get("number"), int):
-            record = _issue(node)
-            if same_login(record.author, bot_login):
-                by_number[record.number] = record
+        if isinstance(node, dict) and isinstance(node.get("number"), int) and _authored_by(node, identity):
+            by_number[node["number"]] = _issue(node, identity)
     config = data.get("orgConfig") or {}
     text = (config.get("object") or {}).get("text") if isinstance(config, dict) else None
     labels = frozenset(str(n.get("name", "")).lower() for n in ((repo.get("repoLabels") or {}).get("nodes") or [])
                        if isinstance(n, dict))
     return World(snapshot=snapshot, issues=tuple(by_number[n] for n in sorted(by_number)),
+                 repo_id=repo.get("id") if isinstance(repo.get("id"), str) else None,
                  org_config_text=text if isinstance(text, str) else None, labels=labels)

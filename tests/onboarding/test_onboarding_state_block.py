@@ -38,7 +38,7 @@ states = st.builds(
 
 def test_a_state_round_trips_through_the_block():
     block = state_block.encode(A_STATE)
-    assert block.startswith("<!-- os2bot:state v1 ") and block.endswith(" -->")
+    assert block.startswith("<!-- os2bot:state v2 ") and block.endswith(" -->")
     assert state_block.decode(f"text before\n{block}\n") == (A_STATE, [])
 
 
@@ -73,10 +73,10 @@ def test_broken_missing_or_doubled_blocks_never_crash():
     assert state_block.decode(None) == (None, ["no state block"])
     assert state_block.decode(block[:-10]) == (None, ["state block is broken (unreadable)"])
     assert state_block.decode(block + "\n" + block)[1] == ["2 state blocks found; expected exactly one"]
-    assert state_block.decode(block.replace("v1", "v9"))[1] == [
-        "state block version v9 is not supported (v1 is)"]
-    junk = base64.b64encode(b'{"version": 1, "level": "high"}').decode()
-    bad = f"<!-- os2bot:state v1 {junk} {state_block._digest(junk, None)} -->"
+    assert state_block.decode(block.replace("v2", "v9"))[1] == [
+        "state block version v9 is not supported (v2 is)"]
+    junk = base64.b64encode(b'{"seal": {"serial": 1}, "state": {"version": 1, "level": "high"}}').decode()
+    bad = f"<!-- os2bot:state v2 {junk} {state_block._digest(junk, None)} -->"
     state, problems = state_block.decode(bad)
     assert state is None and problems[0].startswith("state block content is invalid")
 
@@ -92,8 +92,25 @@ def test_a_description_cannot_forge_or_break_the_block(process, settings):
     assert body.count("-->") == body.count("<!--")
 
 
-def test_the_issue_is_the_bots_own(process, settings, repo):
-    body = compute_desired(process, settings, repo, {}, State()).body
-    assert state_block.is_onboarding_issue(body, "os2bot[bot]", "os2bot[bot]")
-    assert not state_block.is_onboarding_issue(body, "mallory", "os2bot[bot]")
-    assert not state_block.is_onboarding_issue("just an issue", "os2bot[bot]", "os2bot[bot]")
+def test_a_block_is_sealed_to_its_repository_issue_and_serial():
+    seal = state_block.Seal(repo_id="R_kgDOabc", issue=7, serial=12)
+    sealed, problems = state_block.decode_sealed(state_block.encode(A_STATE, b"k", seal), b"k")
+    assert problems == [] and sealed.seal == seal and sealed.state == A_STATE
+    assert seal.binds("R_kgDOabc", 7)
+    assert not seal.binds("R_kgDOother", 7)            # pasted from another product's issue
+    assert not seal.binds("R_kgDOabc", 8)              # pasted from another issue of the same product
+    assert not seal.binds(None, 7)
+    created = state_block.Seal(repo_id="R_kgDOabc", issue=None, serial=1)   # the body the issue is opened with
+    assert created.binds("R_kgDOabc", 7)
+    assert not state_block.Seal(repo_id="R_kgDOabc", issue=None, serial=5).binds("R_kgDOabc", 7)
+
+
+def test_the_bot_is_the_app_bot_by_login_and_type_never_a_user_named_like_it():
+    from bot.onboarding.identity import BotIdentity
+    bot = BotIdentity("os2bot[bot]")
+    assert bot.is_graphql_actor("os2bot", "Bot")
+    assert not bot.is_graphql_actor("os2bot", "User")        # a person registered the slug as a login
+    assert not bot.is_graphql_actor("os2bot-helper", "Bot")  # another App
+    assert bot.is_rest_user({"login": "os2bot[bot]", "type": "Bot"})
+    assert not bot.is_rest_user({"login": "os2bot", "type": "User"})
+    assert not bot.is_rest_user({"login": "os2bot[bot]", "type": "User"})
