@@ -202,3 +202,32 @@ def test_decisions_are_exactly_those_made_by_commands_of_people_allowed_to_make_
         if t.by in coordinators:
             roles.add("coordinator")
         assert roles & set(process.item(key).roles), f"{t.by} may not tick {key}"
+
+
+def test_a_history_that_cannot_be_read_back_to_the_bot_is_said_in_the_issue_and_credits_no_one():
+    from dataclasses import replace as _replace
+
+    from bot.onboarding.decide import decide
+    from bot.onboarding.history import edits_since_bot
+    from tests.onboarding import simulated_issue
+
+    issue = opened()
+    issue.edit(tick_line(issue.body, "match-judged"), SECRETARIAT)
+    only_the_newest = [issue.revisions[-1]]                          # as if the bot's write were pages away
+    history = edits_since_bot(only_the_newest, issue.body, complete_history=False)
+    captured = {}
+    original = simulated_issue.decide
+
+    def spy(inputs):
+        captured["plan"] = original(_replace(inputs, history=history))
+        return captured["plan"]
+
+    simulated_issue.decide = spy
+    try:
+        issue.reconcile()
+    finally:
+        simulated_issue.decide = original
+    assert "match-judged" not in state(issue).ticks
+    assert any("Redigeringshistorikken for beskrivelsen kunne ikke læses" in c for c in issue.bot_comments)
+    assert ("history_incomplete", {"issue": 1}) in captured["plan"].log
+    assert decide is original
