@@ -379,13 +379,42 @@ def load_org_defaults(path: str | Path | None = None) -> dict[str, Any]:
         return yaml.safe_load(f) or {}
 
 
+ORG_CONFIG_MAX_BYTES = 64 * 1024   # a settings file is a few hundred bytes; past this it is refused unread
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a settings file needs none, and a few hundred bytes of
+    nested aliases expand to gigabytes ("billion laughs")."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise ConfigError([f"{ORG_CONFIG_PATH}: line {event.start_mark.line + 1}: YAML aliases (*name) "
+                               "are not allowed in the settings"])
+        return super().compose_node(parent, index)
+
+
+def load_settings_yaml(text: str) -> Any:
+    """An organisation's settings file as data; bounded in size and shape, never slow."""
+    if len(text.encode("utf-8", "replace")) > ORG_CONFIG_MAX_BYTES:
+        raise ConfigError([f"{ORG_CONFIG_PATH}: the file is larger than {ORG_CONFIG_MAX_BYTES // 1024} KB"])
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as e:
+        raise ConfigError([f"{ORG_CONFIG_PATH}: not valid YAML: {e}"]) from e
+
+
+def _normalise_suppliers(value: Any) -> Any:
+    """`suppliers: ["Firma A/S"]` is the common way to write it: a plain name means {name: …}."""
+    if isinstance(value, list):
+        return [{"name": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
 def org_settings(defaults: Mapping[str, Any], override: Mapping[str, Any] | str | None = None) -> OrgSettings:
     """Merge an organisation's `.github/os2bot.yml` (dict or its YAML text) over the defaults."""
     if isinstance(override, str):
-        try:
-            override = yaml.safe_load(override)
-        except yaml.YAMLError as e:
-            raise ConfigError([f"{ORG_CONFIG_PATH}: not valid YAML: {e}"]) from e
+        override = load_settings_yaml(override)
     if override is not None and not isinstance(override, Mapping):
         raise ConfigError([f"{ORG_CONFIG_PATH}: must be a mapping of settings"])
     merged = merge_org_config(defaults, override)
@@ -393,7 +422,7 @@ def org_settings(defaults: Mapping[str, Any], override: Mapping[str, Any] | str 
     if problems:
         raise ConfigError(problems)
     existing = merged["onboard_existing_on_install"]
-    suppliers = merged.get("suppliers")
+    suppliers = _normalise_suppliers(merged.get("suppliers"))
     return OrgSettings(
         language=merged["language"],
         onboard_on_repository_created=merged["onboard_on_repository_created"],
@@ -428,6 +457,13 @@ def org_settings_problems(s: Mapping[str, Any]) -> list[str]:
         problems.append("os2_orgs: must be a list of organisation names or null")
     if s.get("suppliers") is not None and not isinstance(s.get("suppliers"), list):
         problems.append("suppliers: must be a list or null")
+    elif s.get("suppliers") is not None:
+        from bot.checks.config import ConfigError as ChecksConfigError
+        from bot.checks.config import parse_suppliers
+        try:
+            parse_suppliers({"suppliers": _normalise_suppliers(s["suppliers"])}, "suppliers")
+        except ChecksConfigError as e:
+            problems.append(str(e))
     return problems
 
 

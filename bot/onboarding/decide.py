@@ -22,13 +22,20 @@ from bot.onboarding.commands import CommandContext, answer, unknown
 from bot.onboarding.config import OrgSettings, Process, actor_roles
 from bot.onboarding.desired import compute_desired, compute_view
 from bot.onboarding.history import History
-from bot.onboarding.model import DesiredIssue, RepoFacts, State, mark_answered
+from bot.onboarding.model import DesiredIssue, Owed, RepoFacts, State, mark_seen
 from bot.onboarding.state_block import Seal, Sealed, decode_sealed
 from bot.onboarding.ticks import classify_tick_changes, read_ticks
 from bot.onboarding.world import IssueRecord
 
 STATE_LOST_MARKER = "<!-- os2bot:state-lost -->"
 RESTORED_MARKER = "<!-- os2bot:state-restored -->"
+UNREAD_MARKER = "<!-- os2bot:comments-unread -->"
+MAX_REPLY = 4000          # characters of one reply kept in the state until given (a cap, not a budget)
+
+
+def reply_marker(comment_id: int) -> str:
+    """Hidden in the bot's reply to a command comment, so a reply is never given twice."""
+    return f"<!-- os2bot:reply {comment_id} -->"
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,8 @@ class Inputs:
     board_mention: str
     jira_configured: bool = False
     is_bot_comment: Callable[[Any], bool] = lambda c: False   # the App's own comments
+    given: frozenset[int] = frozenset()   # command comments whose feedback the journal says was given
+    comments_complete: bool = True        # every comment after the watermark was read
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,7 @@ class Plan:
     desired: DesiredIssue | None          # None: the state is lost; nothing is written
     seal: Seal | None
     comments: tuple[str, ...] = ()        # posted in the issue after the body
-    feedback: tuple[tuple[int, tuple[str, ...], str | None], ...] = ()   # (comment id, reactions, reply)
+    feedback: tuple[Owed, ...] = ()       # owed and not known to be given: reactions and replies
     log: tuple[tuple[str, dict], ...] = ()   # (event, fields) for the log
     state_source: str = "new"
     lost: bool = False
@@ -148,9 +157,12 @@ def decide(inputs: Inputs) -> Plan:
         state, tick_comment = _judge_edits(inputs, state, first_checks, log)
         if tick_comment:
             comments.append(tick_comment)
-    feedback: list[tuple[int, tuple[str, ...], str | None]] = []
     if issue is not None:
-        state, feedback = _run_commands(inputs, state, log)
+        state = _run_commands(inputs, state, log)
+        if not inputs.comments_complete and not any(
+                inputs.is_bot_comment(c) and UNREAD_MARKER in c.body for c in issue.comments):
+            comments.append(process.text("comments_unread", lang) + "\n\n" + UNREAD_MARKER)
+            log.append(("comments_unread", {"issue": issue.number}))
 
     checks = inputs.checks_at(state.level)
     # unchanged state and checks render the very same body (sealed as it was: the body the issue
@@ -158,10 +170,13 @@ def decide(inputs: Inputs) -> Plan:
     seal = trusted.sealed.seal
     desired = _desired(inputs, checks, state, seal)
     if issue is None or desired.body != issue.body:
-        # a new body: a new serial, so no older block can ever win over it
+        # a new body anyway: feedback known to be given leaves the state, and a new serial
+        # means no older block can ever win over this one
+        state = replace(state, owed=tuple(o for o in state.owed if o.comment not in inputs.given))
         seal = Seal(inputs.repo_id, issue.number if issue else None, serial + 1)
         desired = _desired(inputs, checks, state, seal)
-    return Plan(desired, seal, tuple(comments), tuple(feedback), tuple(log), trusted.source)
+    feedback = tuple(o for o in state.owed if o.comment not in inputs.given)
+    return Plan(desired, seal, tuple(comments), feedback, tuple(log), trusted.source)
 
 
 def _desired(inputs: Inputs, checks, state: State, seal: Seal) -> DesiredIssue:
@@ -195,20 +210,22 @@ def _judge_edits(inputs: Inputs, state: State, checks, log: list) -> tuple[State
     return state, ("\n".join(f"- {m}" for m in dict.fromkeys(messages)) if messages else None)
 
 
-def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list]:
-    """Every command comment not yet answered, once and in order; level-triggered, so a command
-    whose delivery was lost is found here too."""
+def _run_commands(inputs: Inputs, state: State, log: list) -> State:
+    """Every comment after the watermark, once and in order; level-triggered, so a command
+    whose delivery was lost is found here too. Each command comment's feedback is owed in the
+    state until the apply phase has given it."""
     registry, lang, issue = inputs.registry, inputs.lang, inputs.issue
-    feedback = []
     at = _at(inputs.now)
-    for comment in issue.comments:
-        if comment.id in state.answered_comments or comment.author_is_bot:
-            continue   # answered, or a bot's (ours or another's): never a command
+    for comment in sorted(issue.comments, key=lambda c: c.id):
+        if comment.id <= state.seen_through:
+            continue
+        state = mark_seen(state, comment.id)
+        if comment.author_is_bot:
+            continue   # a bot's (ours or another App's): never a command
         commands = parse_commands(comment.body)
         ours = [(c, registry.find(c.name)) for c in commands]
         if not any(spec or unknown(c, registry, lang) for c, spec in ours):
             continue   # no command of ours: another bot's, or none at all
-        state = mark_answered(state, comment.id)
         if comment.edited:
             log.append(("command_ignored", {"comment": comment.id, "reason": "edited"}))
             continue
@@ -235,8 +252,12 @@ def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list]
             if result.reply:
                 replies.append(result.reply)
             log.append(("command", {"name": spec.name, "actor": author, "ok": result.ok, "comment": comment.id}))
-        feedback.append((comment.id, ("eyes", "+1" if all_ok else "confused"), "\n\n".join(replies) or None))
-    return state, feedback
+        reply = "\n\n".join(replies) or None
+        if reply and len(reply) > MAX_REPLY:
+            reply = reply[:MAX_REPLY - 1] + "…"
+        owed = Owed(comment.id, ("eyes", "+1" if all_ok else "confused"), reply)
+        state = replace(state, owed=state.owed + (owed,))
+    return state
 
 
 def _view_at(inputs: Inputs, state: State):

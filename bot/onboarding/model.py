@@ -36,6 +36,16 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Owed:
+    """Feedback the bot owes a command comment, kept in the state until it is given, so a failure
+    between writing the decision and answering the person never loses the answer."""
+
+    comment: int
+    reactions: tuple[str, ...]
+    reply: str | None = None
+
+
+@dataclass(frozen=True)
 class IssueMeta:
     repo: str | None = None  # owner/name the issue is about
     language: str | None = None
@@ -50,7 +60,8 @@ class State:
     ticks: Mapping[str, Tick] = field(default_factory=dict)
     decisions: tuple[Decision, ...] = ()
     coordinators: tuple[str, ...] = ()
-    answered_comments: tuple[int, ...] = ()  # command comments already answered
+    seen_through: int = 0  # every comment with an id up to this one has been read for commands
+    owed: tuple[Owed, ...] = ()  # feedback decided but perhaps not yet given
     shown: Mapping[str, bool] = field(default_factory=dict)  # tick per item as last rendered
     meta: IssueMeta = field(default_factory=IssueMeta)
 
@@ -65,7 +76,9 @@ class State:
                 for d in self.decisions
             ],
             "coordinators": list(self.coordinators),
-            "answered_comments": list(self.answered_comments),
+            "seen_through": self.seen_through,
+            **({"owed": [{"comment": o.comment, "reactions": list(o.reactions),
+                          **({"reply": o.reply} if o.reply is not None else {})} for o in self.owed]} if self.owed else {}),
             "shown": dict(sorted(self.shown.items())),
             "meta": {
                 "repo": self.meta.repo,
@@ -107,7 +120,11 @@ class State:
             ticks=ticks,
             decisions=decisions,
             coordinators=tuple(_str(c) for c in data.get("coordinators") or []),
-            answered_comments=tuple(_int(c) for c in data.get("answered_comments") or []),
+            # `answered_comments` (a list that grew with every command) became the watermark
+            seen_through=_int(data["seen_through"]) if "seen_through" in data else max(
+                [_int(c) for c in data.get("answered_comments") or []], default=0),
+            owed=tuple(Owed(comment=_int(o["comment"]), reactions=tuple(_str(r) for r in o.get("reactions") or ()),
+                            reply=_opt_str(o.get("reply"))) for o in data.get("owed") or []),
             shown={_str(k): _bool(v) for k, v in dict(data.get("shown") or {}).items()},
             meta=IssueMeta(
                 repo=_opt_str(meta.get("repo")),
@@ -133,10 +150,9 @@ def latest_decision(state: State, kind: str) -> Decision | None:
     return next((d for d in reversed(state.decisions) if d.kind == kind), None)
 
 
-def mark_answered(state: State, comment_id: int) -> State:
-    if comment_id in state.answered_comments:
-        return state
-    return replace(state, answered_comments=state.answered_comments + (comment_id,))
+def mark_seen(state: State, comment_id: int) -> State:
+    """Comments are read in order; the watermark only moves forward."""
+    return state if comment_id <= state.seen_through else replace(state, seen_through=comment_id)
 
 
 def set_coordinators(state: State, logins: tuple[str, ...]) -> State:

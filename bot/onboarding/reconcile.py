@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Callable
@@ -32,17 +33,20 @@ from bot.checks.config import load_config as load_checks_config
 from bot.commands import load_registry, parse_commands
 from bot.errors import PermanentError, TransientError
 from bot.onboarding.config import ConfigError, OrgSettings, Process, load_org_defaults, load_process, org_settings
-from bot.onboarding.decide import Inputs, Plan, decide, trusted_state
+from bot.onboarding.decide import Inputs, Plan, decide, reply_marker, trusted_state
 from bot.onboarding.escape import escape_inline
 from bot.onboarding.history import History, Revision, edits_since_bot, revision_from_node
 from bot.onboarding.identity import BotIdentity
 from bot.onboarding.model import DesiredIssue, RepoFacts
 from bot.onboarding.world import (
+    COMMENTS_MAX_PAGES,
+    COMMENTS_QUERY,
     HISTORY_MAX_PAGES,
     HISTORY_QUERY,
     WORLD_QUERY,
     IssueRecord,
     World,
+    parse_comments,
     parse_world,
     world_variables,
 )
@@ -50,6 +54,8 @@ from bot.onboarding.world import (
 KNOWN_ISSUES = "onboarding_issue"       # store namespace: repo -> issue number (a cache, never the truth)
 ORG_CONFIGS = "org_config"              # store namespace: org -> last valid `.github/os2bot.yml` text
 STATES = "state"                        # store namespace: repo -> {"seal", "state"}: the journal's copy
+GIVEN = "feedback_given"                # store namespace: repo -> comment ids whose feedback was given
+_REPLY = re.compile(r"<!-- os2bot:reply (\d+) -->")
 MAX_ROUNDS = 3                          # re-read-before-write retries when people edit meanwhile
 
 
@@ -194,16 +200,35 @@ class Reconciler:
                 writers.add(login.lower())
         return frozenset(writers)
 
-    def _people(self, issue: IssueRecord, history: History | None, journal, repo_id) -> tuple[set[str], set[str]]:
-        """Whose roles the decision needs: people behind edits since the bot's last write, and
-        authors of command comments not yet answered (those using a `writer` command too)."""
-        people = {a for act in (history.acts if history else ()) for a in act.actors if a}
+    def _watermark(self, issue: IssueRecord, history: History | None, journal, repo_id) -> int:
         trusted = trusted_state(issue.body, history, journal if isinstance(journal, dict) else None,
                                 self.state_key, repo_id, issue.number)
-        answered = set(trusted.sealed.state.answered_comments) if trusted.sealed else set()
+        return trusted.sealed.state.seen_through if trusted.sealed else 0
+
+    async def _older_comments(self, client, full: str, issue: IssueRecord, seen_through: int):
+        """Comments before the last 100, read back to the watermark (a busy issue must not hide a
+        command); False when even that many pages did not reach it."""
+        comments, before = list(issue.comments), issue.older_comments
+        owner, name = full.split("/", 1)
+        for _ in range(COMMENTS_MAX_PAGES):
+            if before is None or (comments and min(c.id for c in comments) <= seen_through):
+                return replace(issue, comments=tuple(sorted(comments, key=lambda c: c.id))), True
+            data = await client.graphql(COMMENTS_QUERY, {"owner": owner, "name": name, "number": issue.number,
+                                                         "before": before})
+            page = (((data.get("repository") or {}).get("issue") or {}).get("comments") or {})
+            comments = parse_comments(page.get("nodes") or [], self.identity) + comments
+            info = page.get("pageInfo") or {}
+            before = info.get("startCursor") if info.get("hasPreviousPage") else None
+        complete = before is None or (comments and min(c.id for c in comments) <= seen_through)
+        return replace(issue, comments=tuple(sorted(comments, key=lambda c: c.id))), bool(complete)
+
+    def _people(self, issue: IssueRecord, history: History | None, seen_through: int) -> tuple[set[str], set[str]]:
+        """Whose roles the decision needs: people behind edits since the bot's last write, and
+        authors of command comments after the watermark (those using a `writer` command too)."""
+        people = {a for act in (history.acts if history else ()) for a in act.actors if a}
         writer_people = set()
         for comment in issue.comments:
-            if comment.author_is_bot or comment.id in answered or not comment.author:
+            if comment.author_is_bot or comment.id <= seen_through or not comment.author:
                 continue
             commands = parse_commands(comment.body)
             if commands:
@@ -237,8 +262,11 @@ class Reconciler:
         journal = await self.store.aget(STATES, full.lower()) if primary is not None else None
         teams: dict[str, frozenset[str]] = {}
         writers: frozenset[str] = frozenset()
+        comments_complete = True
         if primary is not None:
-            people, writer_people = self._people(primary, history, journal, world.repo_id)
+            seen_through = self._watermark(primary, history, journal, world.repo_id)
+            primary, comments_complete = await self._older_comments(client, full, primary, seen_through)
+            people, writer_people = self._people(primary, history, seen_through)
             teams = await self._teams(client, owner, people, settings)
             writers = await self._writers(client, full, writer_people)
 
@@ -250,18 +278,20 @@ class Reconciler:
             journal=journal if isinstance(journal, dict) else None, teams=teams, writers=writers,
             checks_at=_checks_at(snapshot, checks_config), key=self.state_key, now=self.now(),
             lang=settings.language, board_mention=f"@{owner}/{settings.board_team}",
-            jira_configured=self.jira_configured, is_bot_comment=lambda c: c.by_us)
+            jira_configured=self.jira_configured, is_bot_comment=lambda c: c.by_us,
+            given=frozenset(await self.store.aget(GIVEN, full.lower()) or ()) if primary is not None else frozenset(),
+            comments_complete=comments_complete)
         # decide: pure and CPU-bound (checks, rendering), so off the event loop
         plan = await asyncio.to_thread(decide, inputs)
         if log:
             for event, fields in plan.log:
                 log.info(event, **fields) if event not in ("state_lost",) else log.error(event, **fields)
         return await self._apply(client, full, world, primary, duplicates, plan, settings.language,
-                                 config_problems)
+                                 config_problems, log)
 
     # ---- apply ----------------------------------------------------------------------------------
     async def _apply(self, client, full: str, world: World, primary: IssueRecord | None, duplicates, plan: Plan,
-                     lang: str, config_problems: tuple[str, ...]) -> Outcome | None:
+                     lang: str, config_problems: tuple[str, ...], log=None) -> Outcome | None:
         if plan.lost:
             for text in plan.comments:
                 await client.rest("POST", f"/repos/{full}/issues/{primary.number}/comments", json={"body": text})
@@ -284,12 +314,7 @@ class Reconciler:
             await self._keep_state(full, plan)
         for text in plan.comments:
             await client.rest("POST", f"/repos/{full}/issues/{primary.number}/comments", json={"body": text})
-        for comment_id, reactions, reply in plan.feedback:   # after the decision is safe in the issue
-            for content in reactions:
-                await client.rest("POST", f"/repos/{full}/issues/comments/{comment_id}/reactions",
-                                  json={"content": content})
-            if reply:
-                await client.rest("POST", f"/repos/{full}/issues/{primary.number}/comments", json={"body": reply})
+        replied = await self._give_feedback(client, full, primary, plan, log)
         closed = []
         for dup in duplicates:
             if dup.state == "open":
@@ -300,9 +325,38 @@ class Reconciler:
                 closed.append(dup.number)
         await self.store.aput(KNOWN_ISSUES, full.lower(), primary.number)
         return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)),
-                       comments=len(plan.comments) + sum(1 for _, _, r in plan.feedback if r),
-                       commands=len(plan.feedback), closed_duplicates=tuple(closed), problems=config_problems,
+                       comments=len(plan.comments) + replied, commands=len(plan.feedback), closed_duplicates=tuple(closed), problems=config_problems,
                        state_source=plan.state_source)
+
+    async def _give_feedback(self, client, full: str, issue: IssueRecord, plan: Plan, log) -> int:
+        """What the state says is owed, after the decision is safe in the issue. Reactions are
+        idempotent on GitHub; a reply carries a marker and is never given twice; a reply GitHub
+        refuses (too long, locked issue) is logged and does not hold up the others."""
+        given = set(await self.store.aget(GIVEN, full.lower()) or ())
+        already = {int(m.group(1)) for c in issue.comments if c.by_us
+                   for m in [_REPLY.search(c.body)] if m}
+        replied = 0
+        for owed in plan.feedback:
+            for content in owed.reactions:
+                try:
+                    await client.rest("POST", f"/repos/{full}/issues/comments/{owed.comment}/reactions",
+                                      json={"content": content})
+                except PermanentError as exc:     # the comment was deleted meanwhile
+                    if log:
+                        log.warning("reaction_refused", comment=owed.comment, status=exc.status)
+                    break
+            if owed.reply and owed.comment not in already:
+                try:
+                    await client.rest("POST", f"/repos/{full}/issues/{issue.number}/comments",
+                                      json={"body": f"{owed.reply}\n\n{reply_marker(owed.comment)}"})
+                    replied += 1
+                except PermanentError as exc:
+                    if log:
+                        log.error("reply_refused", comment=owed.comment, status=exc.status, error=str(exc)[:200])
+            given.add(owed.comment)
+            owed_now = {o.comment for o in plan.desired.onboarding_state.owed} if plan.desired else set()
+            await self.store.aput(GIVEN, full.lower(), sorted(c for c in given if c in owed_now or c == owed.comment))
+        return replied
 
     async def _keep_state(self, full: str, plan: Plan) -> None:
         """The journal's copy, by serial: never replaced by an older one."""

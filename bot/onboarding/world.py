@@ -34,6 +34,7 @@ fragment OnboardingIssue on Issue {
   editor { __typename login }
   labels(first: 50) { nodes { name } }
   comments(last: 100) {
+    pageInfo { hasPreviousPage startCursor }
     nodes {
       databaseId
       body
@@ -71,6 +72,21 @@ def world_variables(owner: str, name: str, bot_login: str, known_issue: int | No
     return {"owner": owner, "name": name, "bot": bot_login, "known": known_issue or 0,
             "hasKnown": bool(known_issue), "orgConfig": f"HEAD:{ORG_CONFIG_PATH}"}
 
+
+COMMENTS_MAX_PAGES = 10    # pages of 100 comments read back to the watermark; past this, said in the issue
+
+COMMENTS_QUERY = """
+query OnboardingComments($owner: String!, $name: String!, $number: Int!, $before: String) {
+  repository(owner: $owner, name: $name) {
+    issue(number: $number) {
+      comments(last: 100, before: $before) {
+        pageInfo { hasPreviousPage startCursor }
+        nodes { databaseId body url createdAt lastEditedAt author { __typename login } }
+      }
+    }
+  }
+}
+"""
 
 HISTORY_PAGE = 20          # revisions per page of the body's edit history (each holds a whole body)
 HISTORY_MAX_PAGES = 5      # past this the history counts as unreadable (said in the issue)
@@ -117,6 +133,7 @@ class IssueRecord:
     editor_is_us: bool               # the last edit of the body is the bot's own
     labels: frozenset[str]
     comments: tuple[CommentRecord, ...] = ()
+    older_comments: str | None = None  # cursor of the comments before those read; None: all were read
 
 
 @dataclass(frozen=True)
@@ -138,15 +155,8 @@ def _login(actor: Any) -> tuple[str | None, bool]:
 def _issue(node: dict, identity: BotIdentity) -> IssueRecord:
     author, _ = _login(node.get("author"))
     editor, editor_bot = _login(node.get("editor"))
-    comments = []
-    for c in ((node.get("comments") or {}).get("nodes") or []):
-        if not isinstance(c, dict) or not isinstance(c.get("databaseId"), int):
-            continue
-        c_author, c_bot = _login(c.get("author"))
-        comments.append(CommentRecord(id=c["databaseId"], body=c.get("body") or "", url=c.get("url") or "",
-                                      author=c_author, author_is_bot=c_bot, created_at=c.get("createdAt") or "",
-                                      edited=bool(c.get("lastEditedAt")),
-                                      by_us=identity.is_graphql_actor(c_author, "Bot" if c_bot else None)))
+    comments = parse_comments((node.get("comments") or {}).get("nodes") or [], identity)
+    info = (node.get("comments") or {}).get("pageInfo") or {}
     return IssueRecord(
         node_id=str(node.get("id") or ""), number=int(node["number"]), title=node.get("title") or "", body=node.get("body") or "",
         state=str(node.get("state") or "OPEN").lower(),
@@ -157,7 +167,21 @@ def _issue(node: dict, identity: BotIdentity) -> IssueRecord:
         labels=frozenset(n.get("name") for n in ((node.get("labels") or {}).get("nodes") or [])
                          if isinstance(n, dict) and n.get("name")),
         comments=tuple(comments),
+        older_comments=info.get("startCursor") if info.get("hasPreviousPage") else None,
     )
+
+
+def parse_comments(nodes: list, identity: BotIdentity) -> list[CommentRecord]:
+    comments = []
+    for c in nodes:
+        if not isinstance(c, dict) or not isinstance(c.get("databaseId"), int):
+            continue
+        c_author, c_bot = _login(c.get("author"))
+        comments.append(CommentRecord(id=c["databaseId"], body=c.get("body") or "", url=c.get("url") or "",
+                                      author=c_author, author_is_bot=c_bot, created_at=c.get("createdAt") or "",
+                                      edited=bool(c.get("lastEditedAt")),
+                                      by_us=identity.is_graphql_actor(c_author, "Bot" if c_bot else None)))
+    return comments
 
 
 def _authored_by(node: dict, identity: BotIdentity) -> bool:

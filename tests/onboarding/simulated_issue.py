@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from bot.commands import load_registry
 from bot.onboarding.config import load_org_defaults, load_process, org_settings
-from bot.onboarding.decide import Inputs, decide
+from bot.onboarding.decide import Inputs, decide, reply_marker
 from bot.onboarding.history import Revision, edits_since_bot
 from bot.onboarding.model import RepoFacts
 from bot.onboarding.state_block import state_key
@@ -40,6 +40,7 @@ class SimulatedIssue:
     writers: frozenset = frozenset()
     created: bool = False
     bot_comments: list[str] = field(default_factory=list)
+    given: set = field(default_factory=set)   # the journal's record of feedback given
 
     # ---- people ---------------------------------------------------------------------------------
     def tick(self) -> str:
@@ -81,7 +82,8 @@ class SimulatedIssue:
                         facts=RepoFacts("OS2offdig", "os2x"), repo_id=self.repo_id, issue=issue, history=history,
                         journal=self.journal, teams=self.teams, writers=self.writers,
                         checks_at=lambda level: NO_CHECKS, key=KEY, now=self.clock, lang="da",
-                        board_mention="@OS2offdig/os2-bestyrelsen", is_bot_comment=lambda c: c.by_us)
+                        board_mention="@OS2offdig/os2-bestyrelsen", is_bot_comment=lambda c: c.by_us,
+                        given=frozenset(self.given))
         plan = decide(inputs)
         if plan.desired is not None and (not self.created or plan.desired.body != self.body):
             self.body = plan.desired.body
@@ -89,8 +91,14 @@ class SimulatedIssue:
             self.created = True
             if not self.journal or self.journal["seal"]["serial"] < plan.seal.serial:
                 self.journal = {"seal": plan.seal.to_dict(), "state": plan.desired.onboarding_state.to_dict()}
-        for text in list(plan.comments) + [r for _, _, r in plan.feedback if r]:
-            cid = 5000 + len(self.bot_comments)
+        replies = []
+        for owed in plan.feedback:
+            marker = reply_marker(owed.comment)
+            if owed.reply and not any(marker in c for c in self.bot_comments):
+                replies.append(f"{owed.reply}\n\n{marker}")
+            self.given.add(owed.comment)
+        for text in list(plan.comments) + replies:
+            cid = 1000 + len(self.comments)      # GitHub's ids grow with time, whoever writes
             self.bot_comments.append(text)
             self.comments.append(CommentRecord(cid, text, "u", BOT, True, self.tick(), False, by_us=True))
         return plan

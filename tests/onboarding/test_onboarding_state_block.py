@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.onboarding import state_block
 from bot.onboarding.desired import compute_desired
-from bot.onboarding.model import Decision, IssueMeta, RepoFacts, State, Tick
+from bot.onboarding.model import Decision, IssueMeta, Owed, RepoFacts, State, Tick
 
 A_STATE = State(
     level=2,
@@ -18,7 +18,8 @@ A_STATE = State(
     decisions=(Decision("level", 2, "anne", "2024-05-01T10:00:00Z", "https://github.com/o/r/issues/1#c-1"),
                Decision("board_approval", "rework", "bo", "2024-05-02T10:00:00Z", None)),
     coordinators=("kim",),
-    answered_comments=(11, 12),
+    seen_through=12,
+    owed=(Owed(12, ("eyes", "+1"), "Produktet er placeret på niveau 2."),),
     shown={"match-judged": True},
     meta=IssueMeta(repo="OS2offdig/os2x", language="da"),
 )
@@ -32,7 +33,9 @@ states = st.builds(
     decisions=st.lists(st.builds(Decision, texts, st.none() | st.integers() | texts, texts, texts,
                                  st.none() | texts), max_size=4).map(tuple),
     coordinators=st.lists(texts, max_size=3).map(tuple),
-    answered_comments=st.lists(st.integers(), max_size=3).map(tuple),
+    seen_through=st.integers(0, 2**40),
+    owed=st.lists(st.builds(Owed, st.integers(0, 2**40), st.lists(st.sampled_from(["eyes", "+1"])).map(tuple),
+                            st.none() | texts), max_size=2).map(tuple),
 )
 
 

@@ -172,6 +172,7 @@ def test_decisions_are_exactly_those_made_by_commands_of_people_allowed_to_make_
             issue.delete_revision(what % len(issue.revisions), who)
         elif action == "fresh-database":
             issue.journal = None
+            issue.given = set()
         elif action == "reconcile":
             plan = issue.reconcile()
             if plan.lost:
