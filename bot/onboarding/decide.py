@@ -30,7 +30,7 @@ from bot.onboarding.world import IssueRecord
 STATE_LOST_MARKER = "<!-- os2bot:state-lost -->"
 RESTORED_MARKER = "<!-- os2bot:state-restored -->"
 UNREAD_MARKER = "<!-- os2bot:comments-unread -->"
-MAX_REPLY = 4000          # characters of one reply kept in the state until given (a cap, not a budget)
+MAX_REPLY = 4000          # characters of one reply (GitHub refuses comments past 65,536)
 
 
 def reply_marker(comment_id: int) -> str:
@@ -100,7 +100,7 @@ class Inputs:
     board_mention: str
     jira_configured: bool = False
     is_bot_comment: Callable[[Any], bool] = lambda c: False   # the App's own comments
-    given: frozenset[int] = frozenset()   # command comments whose feedback the journal says was given
+    owed: tuple[Owed, ...] = ()           # feedback the journal says is still owed
     comments_complete: bool = True        # every comment after the watermark was read
 
 
@@ -109,7 +109,7 @@ class Plan:
     desired: DesiredIssue | None          # None: the state is lost; nothing is written
     seal: Seal | None
     comments: tuple[str, ...] = ()        # posted in the issue after the body
-    feedback: tuple[Owed, ...] = ()       # owed and not known to be given: reactions and replies
+    feedback: tuple[Owed, ...] = ()       # owed: still from before, and for the commands run now
     log: tuple[tuple[str, dict], ...] = ()   # (event, fields) for the log
     state_source: str = "new"
     lost: bool = False
@@ -157,8 +157,10 @@ def decide(inputs: Inputs) -> Plan:
         state, tick_comment = _judge_edits(inputs, state, first_checks, log)
         if tick_comment:
             comments.append(tick_comment)
+    owed: list[Owed] = list(inputs.owed)
     if issue is not None:
-        state = _run_commands(inputs, state, log)
+        state, new = _run_commands(inputs, state, log)
+        owed = [o for o in owed if o.comment not in {n.comment for n in new}] + new
         if not inputs.comments_complete and not any(
                 inputs.is_bot_comment(c) and UNREAD_MARKER in c.body for c in issue.comments):
             comments.append(process.text("comments_unread", lang) + "\n\n" + UNREAD_MARKER)
@@ -170,13 +172,10 @@ def decide(inputs: Inputs) -> Plan:
     seal = trusted.sealed.seal
     desired = _desired(inputs, checks, state, seal)
     if issue is None or desired.body != issue.body:
-        # a new body anyway: feedback known to be given leaves the state, and a new serial
-        # means no older block can ever win over this one
-        state = replace(state, owed=tuple(o for o in state.owed if o.comment not in inputs.given))
+        # a new body: a new serial, so no older block can ever win over this one
         seal = Seal(inputs.repo_id, issue.number if issue else None, serial + 1)
         desired = _desired(inputs, checks, state, seal)
-    feedback = tuple(o for o in state.owed if o.comment not in inputs.given)
-    return Plan(desired, seal, tuple(comments), feedback, tuple(log), trusted.source)
+    return Plan(desired, seal, tuple(comments), tuple(owed), tuple(log), trusted.source)
 
 
 def _desired(inputs: Inputs, checks, state: State, seal: Seal) -> DesiredIssue:
@@ -210,12 +209,12 @@ def _judge_edits(inputs: Inputs, state: State, checks, log: list) -> tuple[State
     return state, ("\n".join(f"- {m}" for m in dict.fromkeys(messages)) if messages else None)
 
 
-def _run_commands(inputs: Inputs, state: State, log: list) -> State:
+def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list[Owed]]:
     """Every comment after the watermark, once and in order; level-triggered, so a command
-    whose delivery was lost is found here too. Each command comment's feedback is owed in the
-    state until the apply phase has given it."""
+    whose delivery was lost is found here too. Returns the feedback owed for each."""
     registry, lang, issue = inputs.registry, inputs.lang, inputs.issue
     at = _at(inputs.now)
+    owed: list[Owed] = []
     for comment in sorted(issue.comments, key=lambda c: c.id):
         if comment.id <= state.seen_through:
             continue
@@ -255,9 +254,8 @@ def _run_commands(inputs: Inputs, state: State, log: list) -> State:
         reply = "\n\n".join(replies) or None
         if reply and len(reply) > MAX_REPLY:
             reply = reply[:MAX_REPLY - 1] + "…"
-        owed = Owed(comment.id, ("eyes", "+1" if all_ok else "confused"), reply)
-        state = replace(state, owed=state.owed + (owed,))
-    return state
+        owed.append(Owed(comment.id, ("eyes", "+1" if all_ok else "confused"), reply))
+    return state, owed
 
 
 def _view_at(inputs: Inputs, state: State):

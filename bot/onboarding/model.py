@@ -37,12 +37,20 @@ class Decision:
 
 @dataclass(frozen=True)
 class Owed:
-    """Feedback the bot owes a command comment, kept in the state until it is given, so a failure
-    between writing the decision and answering the person never loses the answer."""
+    """Feedback the bot owes a command comment: kept in the journal from the moment the decision is
+    safe in the issue until it is given, so a failure in between never loses the answer."""
 
     comment: int
     reactions: tuple[str, ...]
     reply: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"comment": self.comment, "reactions": list(self.reactions), "reply": self.reply}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Owed:
+        return cls(comment=_int(data["comment"]), reactions=tuple(_str(r) for r in data.get("reactions") or ()),
+                   reply=_opt_str(data.get("reply")))
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,6 @@ class State:
     decisions: tuple[Decision, ...] = ()
     coordinators: tuple[str, ...] = ()
     seen_through: int = 0  # every comment with an id up to this one has been read for commands
-    owed: tuple[Owed, ...] = ()  # feedback decided but perhaps not yet given
     shown: Mapping[str, bool] = field(default_factory=dict)  # tick per item as last rendered
     meta: IssueMeta = field(default_factory=IssueMeta)
 
@@ -77,8 +84,6 @@ class State:
             ],
             "coordinators": list(self.coordinators),
             "seen_through": self.seen_through,
-            **({"owed": [{"comment": o.comment, "reactions": list(o.reactions),
-                          **({"reply": o.reply} if o.reply is not None else {})} for o in self.owed]} if self.owed else {}),
             "shown": dict(sorted(self.shown.items())),
             "meta": {
                 "repo": self.meta.repo,
@@ -123,8 +128,6 @@ class State:
             # `answered_comments` (a list that grew with every command) became the watermark
             seen_through=_int(data["seen_through"]) if "seen_through" in data else max(
                 [_int(c) for c in data.get("answered_comments") or []], default=0),
-            owed=tuple(Owed(comment=_int(o["comment"]), reactions=tuple(_str(r) for r in o.get("reactions") or ()),
-                            reply=_opt_str(o.get("reply"))) for o in data.get("owed") or []),
             shown={_str(k): _bool(v) for k, v in dict(data.get("shown") or {}).items()},
             meta=IssueMeta(
                 repo=_opt_str(meta.get("repo")),

@@ -37,7 +37,7 @@ from bot.onboarding.decide import Inputs, Plan, decide, reply_marker, trusted_st
 from bot.onboarding.escape import escape_inline
 from bot.onboarding.history import History, Revision, edits_since_bot, revision_from_node
 from bot.onboarding.identity import BotIdentity
-from bot.onboarding.model import DesiredIssue, RepoFacts
+from bot.onboarding.model import DesiredIssue, Owed, RepoFacts
 from bot.onboarding.world import (
     COMMENTS_MAX_PAGES,
     COMMENTS_QUERY,
@@ -54,7 +54,7 @@ from bot.onboarding.world import (
 KNOWN_ISSUES = "onboarding_issue"       # store namespace: repo -> issue number (a cache, never the truth)
 ORG_CONFIGS = "org_config"              # store namespace: org -> last valid `.github/os2bot.yml` text
 STATES = "state"                        # store namespace: repo -> {"seal", "state"}: the journal's copy
-GIVEN = "feedback_given"                # store namespace: repo -> comment ids whose feedback was given
+OWED = "feedback_owed"                  # store namespace: repo -> feedback owed (decided, not yet given)
 _REPLY = re.compile(r"<!-- os2bot:reply (\d+) -->")
 MAX_ROUNDS = 3                          # re-read-before-write retries when people edit meanwhile
 
@@ -279,7 +279,8 @@ class Reconciler:
             checks_at=_checks_at(snapshot, checks_config), key=self.state_key, now=self.now(),
             lang=settings.language, board_mention=f"@{owner}/{settings.board_team}",
             jira_configured=self.jira_configured, is_bot_comment=lambda c: c.by_us,
-            given=frozenset(await self.store.aget(GIVEN, full.lower()) or ()) if primary is not None else frozenset(),
+            owed=tuple(Owed.from_dict(o) for o in await self.store.aget(OWED, full.lower()) or ())
+            if primary is not None else (),
             comments_complete=comments_complete)
         # decide: pure and CPU-bound (checks, rendering), so off the event loop
         plan = await asyncio.to_thread(decide, inputs)
@@ -329,33 +330,35 @@ class Reconciler:
                        state_source=plan.state_source)
 
     async def _give_feedback(self, client, full: str, issue: IssueRecord, plan: Plan, log) -> int:
-        """What the state says is owed, after the decision is safe in the issue. Reactions are
-        idempotent on GitHub; a reply carries a marker and is never given twice; a reply GitHub
-        refuses (too long, locked issue) is logged and does not hold up the others."""
-        given = set(await self.store.aget(GIVEN, full.lower()) or ())
-        already = {int(m.group(1)) for c in issue.comments if c.by_us
-                   for m in [_REPLY.search(c.body)] if m}
+        """What is owed, once the decisions are safe in the issue: first kept in the journal, then
+        given, then crossed off one by one, so a failure (a 5xx, a crash) is finished by the next
+        reconcile. Reactions are idempotent on GitHub; a reply carries a marker and is never given
+        twice; a reply GitHub refuses (too long, locked issue) is logged and does not hold up others."""
+        if not plan.feedback:
+            return 0
+        owed = {o.comment: o for o in plan.feedback}
+        await self.store.aput(OWED, full.lower(), [o.to_dict() for o in owed.values()])
+        already = {int(m.group(1)) for c in issue.comments if c.by_us for m in [_REPLY.search(c.body)] if m}
         replied = 0
-        for owed in plan.feedback:
-            for content in owed.reactions:
+        for item in list(owed.values()):
+            for content in item.reactions:
                 try:
-                    await client.rest("POST", f"/repos/{full}/issues/comments/{owed.comment}/reactions",
+                    await client.rest("POST", f"/repos/{full}/issues/comments/{item.comment}/reactions",
                                       json={"content": content})
                 except PermanentError as exc:     # the comment was deleted meanwhile
                     if log:
-                        log.warning("reaction_refused", comment=owed.comment, status=exc.status)
+                        log.warning("reaction_refused", comment=item.comment, status=exc.status)
                     break
-            if owed.reply and owed.comment not in already:
+            if item.reply and item.comment not in already:
                 try:
                     await client.rest("POST", f"/repos/{full}/issues/{issue.number}/comments",
-                                      json={"body": f"{owed.reply}\n\n{reply_marker(owed.comment)}"})
+                                      json={"body": f"{item.reply}\n\n{reply_marker(item.comment)}"})
                     replied += 1
                 except PermanentError as exc:
                     if log:
-                        log.error("reply_refused", comment=owed.comment, status=exc.status, error=str(exc)[:200])
-            given.add(owed.comment)
-            owed_now = {o.comment for o in plan.desired.onboarding_state.owed} if plan.desired else set()
-            await self.store.aput(GIVEN, full.lower(), sorted(c for c in given if c in owed_now or c == owed.comment))
+                        log.error("reply_refused", comment=item.comment, status=exc.status, error=str(exc)[:200])
+            del owed[item.comment]
+            await self.store.aput(OWED, full.lower(), [o.to_dict() for o in owed.values()])
         return replied
 
     async def _keep_state(self, full: str, plan: Plan) -> None:

@@ -40,7 +40,7 @@ class SimulatedIssue:
     writers: frozenset = frozenset()
     created: bool = False
     bot_comments: list[str] = field(default_factory=list)
-    given: set = field(default_factory=set)   # the journal's record of feedback given
+    owed: list = field(default_factory=list)   # the journal's feedback owed (given at once here)
 
     # ---- people ---------------------------------------------------------------------------------
     def tick(self) -> str:
@@ -83,7 +83,7 @@ class SimulatedIssue:
                         journal=self.journal, teams=self.teams, writers=self.writers,
                         checks_at=lambda level: NO_CHECKS, key=KEY, now=self.clock, lang="da",
                         board_mention="@OS2offdig/os2-bestyrelsen", is_bot_comment=lambda c: c.by_us,
-                        given=frozenset(self.given))
+                        owed=tuple(self.owed))
         plan = decide(inputs)
         if plan.desired is not None and (not self.created or plan.desired.body != self.body):
             self.body = plan.desired.body
@@ -96,7 +96,6 @@ class SimulatedIssue:
             marker = reply_marker(owed.comment)
             if owed.reply and not any(marker in c for c in self.bot_comments):
                 replies.append(f"{owed.reply}\n\n{marker}")
-            self.given.add(owed.comment)
         for text in list(plan.comments) + replies:
             cid = 1000 + len(self.comments)      # GitHub's ids grow with time, whoever writes
             self.bot_comments.append(text)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.onboarding import state_block
 from bot.onboarding.desired import compute_desired
-from bot.onboarding.model import Decision, IssueMeta, Owed, RepoFacts, State, Tick
+from bot.onboarding.model import Decision, IssueMeta, RepoFacts, State, Tick
 
 A_STATE = State(
     level=2,
@@ -19,7 +19,6 @@ A_STATE = State(
                Decision("board_approval", "rework", "bo", "2024-05-02T10:00:00Z", None)),
     coordinators=("kim",),
     seen_through=12,
-    owed=(Owed(12, ("eyes", "+1"), "Produktet er placeret på niveau 2."),),
     shown={"match-judged": True},
     meta=IssueMeta(repo="OS2offdig/os2x", language="da"),
 )
@@ -34,8 +33,6 @@ states = st.builds(
                                  st.none() | texts), max_size=4).map(tuple),
     coordinators=st.lists(texts, max_size=3).map(tuple),
     seen_through=st.integers(0, 2**40),
-    owed=st.lists(st.builds(Owed, st.integers(0, 2**40), st.lists(st.sampled_from(["eyes", "+1"])).map(tuple),
-                            st.none() | texts), max_size=2).map(tuple),
 )
 
 

@@ -172,7 +172,7 @@ def test_decisions_are_exactly_those_made_by_commands_of_people_allowed_to_make_
             issue.delete_revision(what % len(issue.revisions), who)
         elif action == "fresh-database":
             issue.journal = None
-            issue.given = set()
+            issue.owed = []
         elif action == "reconcile":
             plan = issue.reconcile()
             if plan.lost:
@@ -232,3 +232,14 @@ def test_a_history_that_cannot_be_read_back_to_the_bot_is_said_in_the_issue_and_
     assert any("Redigeringshistorikken for beskrivelsen kunne ikke læses" in c for c in issue.bot_comments)
     assert ("history_incomplete", {"issue": 1}) in captured["plan"].log
     assert decide is original
+
+
+def test_thousands_of_commands_do_not_grow_the_body():
+    issue = opened()
+    issue.comment("/help", CONTRIBUTOR)
+    issue.reconcile()
+    size = len(issue.body)
+    for _ in range(2000):
+        issue.comment("/help", CONTRIBUTOR)
+    issue.reconcile()
+    assert len(issue.body) - size < 20          # a watermark, not a list of every comment answered
