@@ -264,9 +264,10 @@ class Reconciler:
         writers: frozenset[str] = frozenset()
         comments_complete = True
         if primary is not None:
-            seen_through = self._watermark(primary, history, journal, world.repo_id)
+            # decoding sealed blocks and parsing comments is CPU work: off the event loop
+            seen_through = await asyncio.to_thread(self._watermark, primary, history, journal, world.repo_id)
             primary, comments_complete = await self._older_comments(client, full, primary, seen_through)
-            people, writer_people = self._people(primary, history, seen_through)
+            people, writer_people = await asyncio.to_thread(self._people, primary, history, seen_through)
             teams = await self._teams(client, owner, people, settings)
             writers = await self._writers(client, full, writer_people)
 
