@@ -53,9 +53,16 @@ def escape_block(value: Any) -> str:
     return text
 
 
-def quote_for_reply(value: Any) -> str:
-    """Quote a comment in a reply: every line "> ", and no line can be read as a command."""
-    lines = escape_block(value).split("\n")
+QUOTE_MAX = 200   # characters of a person's text quoted in a reply: enough to recognise it
+
+
+def quote_for_reply(value: Any, limit: int = QUOTE_MAX) -> str:
+    """Quote a comment in a reply: every line "> ", no line can be read as a command, and long
+    text shortened (a reply that quotes 65,000 characters would be refused by GitHub)."""
+    text = "" if value is None else str(value)
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    lines = escape_block(text).split("\n")
     return "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
 
 

@@ -109,3 +109,9 @@ def test_filters_are_registered_for_jinja():
     env = Environment(autoescape=False)
     register_filters(env)
     assert env.from_string("{{ d|md }} {{ u|url }}").render(d="@x <b>", u="ftp://x") == f"@{ZWSP}x &lt;b&gt; "
+
+
+def test_a_long_command_is_quoted_shortened():
+    from bot.onboarding.escape import QUOTE_MAX, quote_for_reply
+    quoted = quote_for_reply("/approve " + "x" * 65_000)
+    assert len(quoted) < QUOTE_MAX + 20 and quoted.endswith("…")
