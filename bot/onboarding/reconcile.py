@@ -86,6 +86,7 @@ class Reconciler:
     org_defaults: dict = field(default_factory=load_org_defaults)
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     jira_configured: bool = False
+    _parsed: dict = field(default_factory=dict, repr=False)   # (org, file digest) -> parsed settings or problems
 
     @property
     def identity(self) -> BotIdentity:
@@ -112,21 +113,43 @@ class Reconciler:
     # ---- read -----------------------------------------------------------------------------------
     async def _settings(self, client, owner: str, world: World, log):
         """The organisation's settings and checks; an invalid override is reported and the last
-        valid one serves (a slip in one organisation's file never stops its onboardings)."""
+        valid one serves (a slip in one organisation's file never stops its onboardings). Parsed
+        and its teams checked once per distinct file, not on every reconcile."""
         text = world.org_config_text
+        key = (owner.lower(), hashlib.sha256((text or "").encode()).hexdigest())
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            parsed = await self._parse_settings(client, owner, text)
+            if len(self._parsed) > 256:
+                self._parsed.clear()
+            self._parsed[key] = parsed
+        problems, settings, checks_config = parsed
+        if not problems:
+            if text is not None:
+                await self.store.aput(ORG_CONFIGS, owner.lower(), text)
+            return settings, checks_config, ()
+        if log:
+            log.error("org_config_invalid", org=owner, problems=list(problems))
+        last = await self.store.aget(ORG_CONFIGS, owner.lower())
+        settings, checks_config = self._last_valid_settings(last if last != text else None)
+        await self._report_config_error(client, owner, text or "", problems, settings.language, log)
+        return settings, checks_config, problems
+
+    async def _parse_settings(self, client, owner: str, text: str | None):
+        """(problems, settings, checks config); problems: YAML and schema (off the event loop,
+        bounded in size), the checks' own rules, and teams that do not exist in the organisation."""
         try:
-            settings = org_settings(self.org_defaults, text)
+            settings = await asyncio.to_thread(org_settings, self.org_defaults, text)
             checks_config = _checks_config(settings)
         except (ConfigError, ChecksConfigError) as exc:
-            problems = tuple(getattr(exc, "problems", None) or [str(exc)])
-            if log:
-                log.error("org_config_invalid", org=owner, problems=list(problems))
-            settings, checks_config = self._last_valid_settings(await self.store.aget(ORG_CONFIGS, owner.lower()))
-            await self._report_config_error(client, owner, text or "", problems, settings.language, log)
-            return settings, checks_config, problems
-        if text is not None:
-            await self.store.aput(ORG_CONFIGS, owner.lower(), text)
-        return settings, checks_config, ()
+            return tuple(getattr(exc, "problems", None) or [str(exc)]), None, None
+        problems = []
+        for setting in ("secretariat_team", "board_team"):
+            team = getattr(settings, setting)
+            if await client.rest_or_none("GET", f"/orgs/{owner}/teams/{team}") is None:
+                problems.append(f"{setting}: the team '{team}' does not exist in {owner} "
+                                "(or the App cannot see it: members:read)")
+        return tuple(problems), settings, checks_config
 
     def _last_valid_settings(self, last: str | None):
         for candidate in (last, None):

@@ -551,6 +551,22 @@ def team_membership(ctx: Ctx, org: str, team_slug: str, username: str) -> Reply:
                        "role": membership.role, "state": membership.state})
 
 
+def get_team(ctx: Ctx, org: str, team_slug: str) -> Reply:
+    """GET /orgs/{org}/teams/{team_slug}: the fields of GitHub's "team-full" the bot may read."""
+    org_access(ctx.state, ctx.caller, org)
+    team = ctx.state.teams.get((org.lower(), team_slug.lower()))
+    if team is None:
+        raise StandinError(404, "Not Found")
+    url = f"{ctx.urls.api}/organizations/{org}/team/{team.id}"
+    return Reply(200, {"id": team.id, "node_id": f"T_{team.id}", "slug": team.slug, "name": team.name,
+                       "description": team.description, "privacy": team.privacy, "permission": "pull",
+                       "notification_setting": "notifications_enabled", "url": url,
+                       "html_url": f"{ctx.urls.html}/orgs/{org}/teams/{team.slug}",
+                       "members_url": f"{url}/members{{/member}}", "repositories_url": f"{url}/repos",
+                       "parent": None, "members_count": len(team.members),
+                       "organization": {"login": org}})
+
+
 def org_member(ctx: Ctx, org: str, username: str) -> Reply:
     if ctx.caller.installation is None or ctx.caller.installation.account.lower() != org.lower():
         return Reply(302, None, {"Location": f"{ctx.urls.api}/orgs/{org}/public_members/{username}"})
@@ -614,6 +630,7 @@ route("GET", f"{R}/labels", list_repo_labels)
 route("POST", f"{R}/labels", create_repo_label)
 route("GET", f"{R}/labels/{{}}", get_repo_label)
 route("GET", "/orgs/{}/teams/{}/memberships/{}", team_membership)
+route("GET", "/orgs/{}/teams/{}", get_team)
 route("GET", "/orgs/{}/members/{}", org_member)
 route("GET", "/orgs/{}/public_members/{}", org_public_member)
 

@@ -82,3 +82,16 @@ def test_an_alias_bomb_in_the_settings_is_refused_and_reported_and_onboarding_go
     assert bot.dead_letters() == [] and bot.the_issue(REPO)
     [report] = [i for i in world.state.issues("OS2offdig/.github") if "ugyldig" in i.title]
     assert "YAML aliases" in report.body
+
+
+def test_a_team_that_does_not_exist_is_reported_and_the_settings_are_read_once_per_change(bot, world):
+    world.state.put_file("OS2offdig/.github", ".github/os2bot.yml", "secretariat_team: os2-sekretariat\n")
+    bot.transfer(REPO)
+    bot.settle()
+    [report] = [i for i in world.state.issues("OS2offdig/.github") if "ugyldig" in i.title]
+    assert "the team 'os2-sekretariat' does not exist in OS2offdig" in report.body
+    asked = world.state.count(method="GET", path=r"/orgs/OS2offdig/teams/[^/]+$")
+    for _ in range(3):
+        bot.transfer(REPO)
+    bot.settle()
+    assert world.state.count(method="GET", path=r"/orgs/OS2offdig/teams/[^/]+$") == asked
