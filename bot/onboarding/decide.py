@@ -157,7 +157,9 @@ def decide(inputs: Inputs) -> Plan:
         state, tick_comment = _judge_edits(inputs, state, first_checks, log)
         if tick_comment:
             comments.append(tick_comment)
-    owed: list[Owed] = list(inputs.owed)
+    # owed feedback stands only for comments whose decisions the trusted state holds: the journal
+    # keeps it from just before the body is written, and a write that never landed owes nothing
+    owed: list[Owed] = [o for o in inputs.owed if o.comment <= state.seen_through]
     if issue is not None:
         state, new = _run_commands(inputs, state, log)
         owed = [o for o in owed if o.comment not in {n.comment for n in new}] + new

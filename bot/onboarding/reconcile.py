@@ -335,6 +335,9 @@ class Reconciler:
             current = await client.rest("GET", f"/repos/{full}/issues/{primary.number}")
             if (current.get("body") or "") != primary.body:
                 return None
+            # the feedback is owed from the moment the decisions may be in the issue: a crash
+            # right after the write still answers (decide drops it if the write never landed)
+            await self._owe(full, plan.feedback)
             await client.rest("PATCH", f"/repos/{full}/issues/{primary.number}", json=patch)
             await self._keep_state(full, plan)
         for text in plan.comments:
@@ -353,6 +356,9 @@ class Reconciler:
                        comments=len(plan.comments) + replied, commands=len(plan.feedback), closed_duplicates=tuple(closed), problems=config_problems,
                        state_source=plan.state_source)
 
+    async def _owe(self, full: str, feedback) -> None:
+        await self.store.aput(OWED, full.lower(), [o.to_dict() for o in feedback])
+
     async def _give_feedback(self, client, full: str, issue: IssueRecord, plan: Plan, log) -> int:
         """What is owed, once the decisions are safe in the issue: first kept in the journal, then
         given, then crossed off one by one, so a failure (a 5xx, a crash) is finished by the next
@@ -361,7 +367,7 @@ class Reconciler:
         if not plan.feedback:
             return 0
         owed = {o.comment: o for o in plan.feedback}
-        await self.store.aput(OWED, full.lower(), [o.to_dict() for o in owed.values()])
+        await self._owe(full, plan.feedback)
         already = {int(m.group(1)) for c in issue.comments if c.by_us for m in [_REPLY.search(c.body)] if m}
         replied = 0
         for item in list(owed.values()):
