@@ -68,6 +68,8 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
             if run_jobs:
                 await runner.stop(settings.drain_seconds)
             if not services:
+                if svc.github is not None:
+                    await svc.github.aclose()   # the App's one connection pool, closed once
                 store.close()
             log.info("stopped")
 
