@@ -82,6 +82,8 @@ class JournalStats:
 
 
 RECONCILE_EVENT, RECONCILE_ACTION = "os2bot", "reconcile"   # deliveries the bot journals for itself
+# Event names only the bot journals (its own jobs); the public webhook route refuses them.
+INTERNAL_EVENTS = frozenset({RECONCILE_EVENT})
 
 
 def reconcile_job(delivery_id: str, full_name: str, installation_id: int | None, *, create: str | bool,

@@ -15,7 +15,7 @@ from bot import signature
 from bot.dispatch import Routes, handlers_for
 from bot.payloads import payload_problem
 from bot.settings import GITHUB_MAX_PAYLOAD
-from bot.store import Delivery, Store
+from bot.store import INTERNAL_EVENTS, Delivery, Store
 
 WEBHOOK_PATH = "/api/github/webhooks"
 
@@ -109,6 +109,11 @@ class WebhookEndpoint:
             return _error(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
         if len(delivery_id) > 200 or len(event) > 100:
             return _error(400, "malformed X-GitHub-Event or X-GitHub-Delivery header")
+        if event.lower() in INTERNAL_EVENTS:
+            # the name of the bot's own journaled jobs (a reconcile with a create policy): GitHub
+            # never sends it, and a signed delivery must not be able to start one
+            log.warning("webhook_rejected", reason="internal_event", status=400)
+            return _error(400, f"event {event!r} is reserved for the bot's own jobs")
         try:
             payload = parse_body(body)
         except (ValueError, UnicodeDecodeError) as exc:

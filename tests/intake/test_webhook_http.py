@@ -291,3 +291,26 @@ def test_the_handlers_never_read_a_malformed_payload_they_dead_letter_it(bot_set
         with pytest.raises(PermanentError, match="malformed"):
             asyncio.run(process(delivery))
 
+
+def test_the_bots_own_job_event_cannot_arrive_through_the_webhook_route(bot_settings):
+    """`os2bot.reconcile` (with a create policy) is routed to a handler for the runner; a signed
+    delivery by that name must not reach it."""
+    import json
+
+    from structlog.testing import capture_logs
+
+    from bot.store import RECONCILE_ACTION, RECONCILE_EVENT, reconcile_job
+
+    recorder = Recorder()
+    routes = {**recorder.routes(), f"{RECONCILE_EVENT}.{RECONCILE_ACTION}": [recorder.handle]}
+    job = reconcile_job("job-1", "OS2/x", 1, create=True, cause="test")
+    with capture_logs() as logs, running_bot(bot_settings, recorder, routes=routes) as (url, state, _):
+        for event in (RECONCILE_EVENT, RECONCILE_EVENT.upper()):
+            response = post_delivery(url, SECRET, event, job.payload, delivery_id=f"forged-{event}")
+            assert response.status_code == 400 and "reserved" in response.json()["error"]
+        assert journaled(state) == []
+        # the runner still runs the jobs the bot journals for itself
+        state["store"].append_sync(job)
+        state["runner"].notify()
+        wait_for(lambda: recorder.runs["job-1"] == 1)
+    assert _rejections(logs) == [("internal_event", 400, None)] * 2
