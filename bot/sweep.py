@@ -60,12 +60,12 @@ def create_policy(delivery: Delivery) -> str | bool:
     return False
 
 
-async def dead_onboardings(store: Store) -> dict[str, Delivery]:
-    """Per repository (lower-cased owner/name), the latest dead letter that asked for onboarding."""
-    found: dict[str, Delivery] = {}
+async def dead_onboardings(store: Store) -> dict[str, list[Delivery]]:
+    """Per repository (lower-cased owner/name), the dead letters that asked for onboarding."""
+    found: dict[str, list[Delivery]] = {}
     for delivery in await store.dead(("repository", RECONCILE_EVENT)):
         if create_policy(delivery) is not False and delivery.queue_key.startswith("repo:"):
-            found[delivery.queue_key[len("repo:"):]] = delivery
+            found.setdefault(delivery.queue_key[len("repo:"):], []).append(delivery)
     return found
 
 
@@ -74,12 +74,17 @@ async def sweep(github, store: Store, orgs: tuple[str, ...], *, notify=lambda: N
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     dead = await dead_onboardings(store)
     count = 0
+    log = get_logger(component="sweep")
     for installation_id, full_name in await list_repositories(github, orgs):
-        died = dead.get(full_name.lower())
-        if died is not None and await store.append(reconcile_job(
-                f"revive:{died.seq}", full_name, installation_id, create=create_policy(died), cause=died.id)):
-            get_logger(component="sweep").warning("dead_onboarding_revived", repository=full_name,
-                                                  dead_delivery=died.id, create=create_policy(died))
+        revived = 0
+        for died in dead.get(full_name.lower(), ()):
+            # one id per dead letter: a later sweep finds it journaled and does not repeat it
+            if await store.append(reconcile_job(f"revive:{died.seq}", full_name, installation_id,
+                                                create=create_policy(died), cause=died.id)):
+                log.warning("dead_onboarding_revived", repository=full_name, dead_delivery=died.id,
+                            create=create_policy(died))
+                revived += 1
+        if revived:
             count += 1
             continue
         new = await store.append(reconcile_job(f"sweep:{stamp}:{full_name}", full_name, installation_id,
