@@ -22,8 +22,9 @@ from bot.webhooks import WEBHOOK_PATH, WebhookEndpoint
 
 
 def create_app(settings: Settings, *, routes: Routes | None = None, services: Services | None = None,
-               run_jobs: bool = True, backoff_base: float = 1.0) -> Starlette:
-    """Build the app. `routes` and `services` are for tests; by default they come from handlers/ and settings."""
+               run_jobs: bool = True, backoff_base: float = 1.0, backoff_cap: float = 600.0) -> Starlette:
+    """Build the app. `routes`, `services` and the backoff are for tests; by default they come from
+    handlers/ and settings, and retries back off from 1 s up to 10 min between tries."""
     settings.require_app()
     routes = default_routes() if routes is None else routes
     log = get_logger(component="app")
@@ -34,7 +35,8 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
         store = services.store if services else Store(settings.database_path, journal_sync=settings.journal_sync)
         svc = services or Services(settings=settings, store=store, github=_github_app(settings))
         runner = Runner(store, make_processor(svc, routes), workers=settings.workers,
-                        max_attempts=settings.max_attempts, backoff_base=backoff_base)
+                        max_attempts=settings.max_attempts, retry_for=settings.retry_for,
+                        backoff_base=backoff_base, backoff_cap=backoff_cap)
         endpoint.store = store
         endpoint.on_journaled = runner.notify
 
@@ -68,6 +70,8 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
             if run_jobs:
                 await runner.stop(settings.drain_seconds)
             if not services:
+                if svc.github is not None:
+                    await svc.github.aclose()   # the App's one connection pool, closed once
                 store.close()
             log.info("stopped")
 

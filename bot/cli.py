@@ -58,8 +58,16 @@ def _sweep(args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.require_app()
     store = Store(settings.database_path, journal_sync=settings.journal_sync)
+
+    async def run() -> int:
+        github = GitHubApp(settings)
+        try:
+            return await sweep(github, store, settings.github_orgs)
+        finally:
+            await github.aclose()
+
     try:
-        count = asyncio.run(sweep(GitHubApp(settings), store, settings.github_orgs))
+        count = asyncio.run(run())
     finally:
         store.close()
     print(f"{count} repositories queued for a reconcile")

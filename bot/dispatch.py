@@ -30,6 +30,7 @@ def make_processor(services, routes: Routes):
     from bot.context import Context
     from bot.errors import PermanentError
     from bot.log import get_logger
+    from bot.payloads import payload_problem
     from bot.webhooks import parse_body
 
     async def process(delivery) -> None:
@@ -37,6 +38,11 @@ def make_processor(services, routes: Routes):
             payload = parse_body(delivery.payload)
         except ValueError as exc:   # cannot happen for what intake accepted; kept for old journals
             raise PermanentError(f"journaled body is not JSON: {exc}") from None
+        # intake refuses malformed payloads; this catches old journals and the bot's own jobs,
+        # so a handler never meets a shape it cannot read (and retrying cannot fix a shape)
+        problem = payload_problem(delivery.event, payload)
+        if problem is not None:
+            raise PermanentError(f"malformed {delivery.event} payload: {problem}")
         repo = (payload.get("repository") or {}).get("full_name")
         with structlog.contextvars.bound_contextvars(delivery=delivery.id, event=delivery.event,
                                                       action=delivery.action, repository=repo,

@@ -73,6 +73,14 @@ class RequestCounter:
 
 
 class _CountingTransport(httpx.AsyncBaseTransport):
+    """The one transport (and connection pool) every request of a GitHubApp goes through.
+
+    githubkit builds an httpx client per request and closes it afterwards, and closing a
+    client closes its transport: had that reached the pool, every request finishing would
+    cut the connections of the requests still in flight (ReadError). So a client's close
+    stops here; the pool is closed once, by GitHubApp.aclose() at shutdown.
+    """
+
     def __init__(self, inner: httpx.AsyncBaseTransport, counter: RequestCounter):
         self._inner = inner
         self._counter = counter
@@ -82,6 +90,9 @@ class _CountingTransport(httpx.AsyncBaseTransport):
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
+        """A per-request client closing: the shared pool stays open."""
+
+    async def close_pool(self) -> None:
         await self._inner.aclose()
 
 
@@ -203,6 +214,7 @@ class GitHubApp:
         self.counter = counter or RequestCounter()
         self._cache = MemCacheStrategy()
         inner = transport or httpx.AsyncHTTPTransport(retries=0)
+        self._transport = _CountingTransport(inner, self.counter)
         self.github = GitHub(
             AppAuthStrategy(str(settings.app_id), settings_key.get()),
             base_url=settings.github_api_url,
@@ -211,10 +223,14 @@ class GitHubApp:
             cache_strategy=self._cache,
             http_cache=False,
             auto_retry=_retry_decision,
-            async_transport=_CountingTransport(inner, self.counter),
+            async_transport=self._transport,
         )
         self._installations: dict[int, InstallationClient] = {}
         self._bot_login: str | None = None
+
+    async def aclose(self) -> None:
+        """Close the connection pool; once, when the process is done with GitHub."""
+        await self._transport.close_pool()
 
     def installation(self, installation_id: int) -> InstallationClient:
         client = self._installations.get(installation_id)

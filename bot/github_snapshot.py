@@ -77,8 +77,11 @@ def fetch_snapshot(owner: str, repo: str) -> Snapshot:
 
     async def fetch() -> Snapshot:
         app = GitHubApp(settings)
-        installation = await app.installation_for_repo(owner, repo)
-        data = await app.installation(installation).graphql(SNAPSHOT_QUERY, {"owner": owner, "name": repo})
+        try:
+            installation = await app.installation_for_repo(owner, repo)
+            data = await app.installation(installation).graphql(SNAPSHOT_QUERY, {"owner": owner, "name": repo})
+        finally:
+            await app.aclose()
         return snapshot_from_graphql(data)
 
     try:

@@ -1,8 +1,17 @@
 """Processes journaled deliveries in the background.
 
 Serialised per queue key (one repository: in order, one at a time), concurrent across
-keys, retried with backoff on transient failures, dead-lettered after a bounded number
-of attempts. A crash loses nothing: what was running is pending again at the next start.
+keys. What happens to a delivery that fails depends on the kind of failure:
+
+- PermanentError (a 404, a 422, a malformed payload): dead-lettered at once.
+- TransientError / RateLimited / the job timing out (GitHub down, 5xx, timeouts, rate
+  limits): retried with exponential backoff capped at `backoff_cap` (10 min), however
+  many attempts that takes, until the delivery is `retry_for` old (RETRY_FOR, 48 h);
+  an outage never dead-letters a delivery by attempt count.
+- anything else (a bug in the bot): retried up to `max_attempts` (MAX_ATTEMPTS), then
+  dead-lettered: a bug does not go away by waiting.
+
+A crash loses nothing: what was running is pending again at the next start.
 """
 
 from __future__ import annotations
@@ -22,11 +31,13 @@ Process = Callable[[Delivery], Awaitable[None]]
 class Runner:
     CLAIM_INTERVAL = 0.01
     def __init__(self, store: Store, process: Process, *, workers: int = 4, max_attempts: int = 8,
-                 backoff_base: float = 1.0, backoff_cap: float = 300.0, job_timeout: float = 300.0):
+                 retry_for: float = 48 * 3600.0, backoff_base: float = 1.0, backoff_cap: float = 600.0,
+                 job_timeout: float = 300.0):
         self.store = store
         self.process = process
         self.workers = workers
         self.max_attempts = max_attempts
+        self.retry_for = retry_for
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.job_timeout = job_timeout
@@ -105,7 +116,7 @@ class Runner:
         self._finished = False
 
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
-        delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempts - 1))
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** min(attempts - 1, 40))
         delay *= random.uniform(0.75, 1.25)
         if retry_after is not None:
             delay = max(delay, retry_after)
@@ -127,12 +138,21 @@ class Runner:
         except Exception as exc:
             transient = isinstance(exc, (TransientError, asyncio.TimeoutError))
             error = f"{type(exc).__name__}: {exc}"
-            if delivery.attempts >= self.max_attempts:
-                await self.store.dead_letter(delivery.seq, now=time.time(), error=error)
+            now = time.time()
+            give_up_at = delivery.retry_window_start + self.retry_for
+            if transient and now >= give_up_at:
+                await self.store.dead_letter(delivery.seq, now=now, error=error)
+                log.error("delivery_dead", reason="retry_window_exhausted", error=error,
+                          retry_for=self.retry_for)
+                return
+            if not transient and delivery.attempts >= self.max_attempts:
+                await self.store.dead_letter(delivery.seq, now=now, error=error)
                 log.error("delivery_dead", reason="attempts_exhausted", error=error)
                 return
             delay = self._backoff(delivery.attempts, getattr(exc, "retry_after", None))
-            await self.store.retry_later(delivery.seq, at=time.time() + delay, error=error)
+            if transient:
+                delay = min(delay, max(0.0, give_up_at - now))   # the last try at the window's end
+            await self.store.retry_later(delivery.seq, at=now + delay, error=error)
             if transient:
                 log.warning("delivery_retry", error=error, retry_in=round(delay, 2))
             else:

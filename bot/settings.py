@@ -49,7 +49,8 @@ class Settings:
     log_level: str = "info"
     log_format: str = "auto"          # json | console | auto (console on a terminal)
     workers: int = 4                  # deliveries processed at once (never two for one repository)
-    max_attempts: int = 8             # then the delivery is dead-lettered
+    max_attempts: int = 8             # a delivery failing with an unexpected error (a bug): then dead-lettered
+    retry_for: float = 48 * 3600      # a delivery failing transiently (GitHub down, 5xx, rate limits): retried this long
     drain_seconds: float = 20.0       # how long SIGTERM waits for work in flight
     journal_sync: str = "normal"      # normal: survives a crash or kill -9; full: also a power cut (slower)
     github_timeout: float = 10.0
@@ -179,6 +180,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         log_format=log_format,
         workers=_int(env, "WORKERS", 4, minimum=1),
         max_attempts=_int(env, "MAX_ATTEMPTS", 8, minimum=1),
+        retry_for=_float(env, "RETRY_FOR", 48 * 3600.0),
         drain_seconds=_float(env, "DRAIN_SECONDS", 20.0),
         journal_sync=journal_sync,
         github_timeout=_float(env, "GITHUB_TIMEOUT", 10.0),

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL,
     last_error      TEXT,
-    finished_at     REAL
+    finished_at     REAL,
+    retry_from      REAL                            -- start of the retry window when not received_at (a requeue)
 );
 CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (queue_key, seq) WHERE status IN ('pending', 'running');
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
@@ -61,6 +62,11 @@ class Delivery:
     received_at: float = 0.0
     attempts: int = 0
     seq: int = 0
+    retry_from: float | None = None   # set when an operator requeued it: its retry window starts again
+
+    @property
+    def retry_window_start(self) -> float:
+        return self.received_at if self.retry_from is None else self.retry_from
 
     def json(self) -> dict[str, Any]:
         return json.loads(self.payload)
@@ -76,6 +82,8 @@ class JournalStats:
 
 
 RECONCILE_EVENT, RECONCILE_ACTION = "os2bot", "reconcile"   # deliveries the bot journals for itself
+# Event names only the bot journals (its own jobs); the public webhook route refuses them.
+INTERNAL_EVENTS = frozenset({RECONCILE_EVENT})
 
 
 def reconcile_job(delivery_id: str, full_name: str, installation_id: int | None, *, create: str | bool,
@@ -89,7 +97,7 @@ def reconcile_job(delivery_id: str, full_name: str, installation_id: int | None,
                     payload=json.dumps(payload).encode(), received_at=time.time())
 
 
-_COLUMNS = "id, event, action, queue_key, installation_id, payload, received_at, attempts, seq"
+_COLUMNS = "id, event, action, queue_key, installation_id, payload, received_at, attempts, seq, retry_from"
 
 
 def _row_to_delivery(row: tuple) -> Delivery:
@@ -121,11 +129,18 @@ class Store:
         # not stall request handling, so a background thread does them, not the commits
         self._conn.execute("PRAGMA wal_autocheckpoint=0")
         self._conn.executescript(SCHEMA)
+        self._migrate()
         self._appends: list[tuple[Delivery, asyncio.Future]] = []
         self._closed = False
         self._stop_checkpoints = threading.Event()
         self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="os2bot-checkpoint", daemon=True)
         self._checkpointer.start()
+
+    def _migrate(self) -> None:
+        """Columns added since a journal was created (CREATE TABLE IF NOT EXISTS keeps old tables)."""
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(deliveries)")}
+        if "retry_from" not in columns:
+            self._conn.execute("ALTER TABLE deliveries ADD COLUMN retry_from REAL")
 
     def _checkpoint_loop(self, interval: float = 0.1) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -263,12 +278,21 @@ class Store:
             "UPDATE deliveries SET status = 'pending' WHERE status = 'running'").rowcount)
 
     def requeue_dead(self, delivery_id: str | None = None) -> int:
-        """Give dead letters another round (an operator's decision, from the CLI)."""
+        """Give dead letters another round (an operator's decision, from the CLI): attempts
+        count from 0 and the retry window (RETRY_FOR) starts now."""
         def op(c: sqlite3.Connection) -> int:
             where, args = ("status = 'dead'", ()) if delivery_id is None else ("status = 'dead' AND id = ?", (delivery_id,))
-            return c.execute(f"UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE {where}",
-                             (time.time(), *args)).rowcount
+            now = time.time()
+            return c.execute(f"UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, retry_from = ?"
+                             f" WHERE {where}", (now, now, *args)).rowcount
         return self.call(op)
+
+    async def dead(self, events: tuple[str, ...]) -> list[Delivery]:
+        """Dead letters of these events, oldest first (the sweep reads what they asked for)."""
+        marks = ", ".join("?" * len(events))
+        return await self.acall(lambda c: [_row_to_delivery(r) for r in c.execute(
+            f"SELECT {_COLUMNS} FROM deliveries WHERE status = 'dead' AND event IN ({marks}) ORDER BY seq",
+            events).fetchall()])
 
     @staticmethod
     def _stats_op(now: float) -> Callable[[sqlite3.Connection], JournalStats]:

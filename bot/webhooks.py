@@ -13,13 +13,18 @@ from starlette.responses import JSONResponse, Response
 
 from bot import signature
 from bot.dispatch import Routes, handlers_for
+from bot.payloads import payload_problem
 from bot.settings import GITHUB_MAX_PAYLOAD
-from bot.store import Delivery, Store
+from bot.store import INTERNAL_EVENTS, Delivery, Store
 
 WEBHOOK_PATH = "/api/github/webhooks"
 
 
 class PayloadTooLarge(Exception):
+    pass
+
+
+class NestedTooDeeply(ValueError):
     pass
 
 
@@ -31,7 +36,11 @@ def parse_body(body: bytes) -> dict[str, Any]:
         if not values:
             raise ValueError("form body without a payload field")
         text = values[0]
-    data = json.loads(text)
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        # json's parser recurses once per level: `[[[[…` 100k deep fits easily in 25 MB
+        raise NestedTooDeeply("JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError("payload is not a JSON object")
     return data
@@ -100,11 +109,17 @@ class WebhookEndpoint:
             return _error(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
         if len(delivery_id) > 200 or len(event) > 100:
             return _error(400, "malformed X-GitHub-Event or X-GitHub-Delivery header")
+        if event.lower() in INTERNAL_EVENTS:
+            # the name of the bot's own journaled jobs (a reconcile with a create policy): GitHub
+            # never sends it, and a signed delivery must not be able to start one
+            log.warning("webhook_rejected", reason="internal_event", status=400)
+            return _error(400, f"event {event!r} is reserved for the bot's own jobs")
         try:
             payload = parse_body(body)
         except (ValueError, UnicodeDecodeError) as exc:
-            log.warning("webhook_rejected", reason="bad_json", status=400, error=str(exc)[:200])
-            return _error(400, "body is not a JSON object")
+            reason = "too_deep" if isinstance(exc, NestedTooDeeply) else "bad_json"
+            log.warning("webhook_rejected", reason=reason, status=400, error=str(exc)[:200])
+            return _error(400, "body is not a JSON object" if reason == "bad_json" else str(exc))
         action = payload.get("action") if isinstance(payload.get("action"), str) else None
         installation = payload.get("installation")
         installation_id = installation.get("id") if isinstance(installation, dict) and isinstance(installation.get("id"), int) else None
@@ -117,6 +132,14 @@ class WebhookEndpoint:
         if not handlers_for(self.routes, event, action):
             log.info("webhook_ignored", reason="no_handler")
             return JSONResponse({"status": "ignored"}, status_code=202)
+        problem = payload_problem(event, payload)
+        if problem is not None:
+            # 400, not 202: GitHub never redelivers on its own, so nothing repeats it, and a
+            # failed delivery is what shows up in the App's "Recent Deliveries" for a person to
+            # look at (202 would hide it). A manual redelivery is refused the same way.
+            # Journaling it would only dead-letter it: retrying cannot give it another shape.
+            log.warning("webhook_rejected", reason="bad_shape", status=400, problem=problem)
+            return _error(400, f"payload not shaped as GitHub sends {event}: {problem}")
 
         delivery = Delivery(id=delivery_id, event=event, action=action,
                             queue_key=queue_key(event, payload, delivery_id),

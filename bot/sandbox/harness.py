@@ -33,6 +33,7 @@ class Bot:
     url: str = ""
     app: object = None
     env: dict = field(default_factory=dict)
+    backoff_cap: float = 600.0          # the longest wait between retries (tests of long outages shorten it)
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
 
     def environment(self) -> dict[str, str]:
@@ -45,7 +46,7 @@ class Bot:
 
     def start(self) -> "Bot":
         settings = load_settings(self.environment(), dotenv=False)
-        self.app = create_app(settings, backoff_base=0.05)
+        self.app = create_app(settings, backoff_base=0.05, backoff_cap=self.backoff_cap)
         self.url = self._stack.enter_context(serve_in_thread(self.app))
         return self
 

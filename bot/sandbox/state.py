@@ -706,6 +706,11 @@ class GitHubState:
         with self.lock:
             self.faults.append(Fault(n, status, "error", 0, re.compile(match) if match else None))
 
+    def clear_faults(self) -> None:
+        """GitHub is well again: faults not yet used up are dropped."""
+        with self.lock:
+            self.faults.clear()
+
     def lose_answer_next(self, n: int = 1, status: int = 502, match: str | None = None) -> None:
         """The next n matching requests are carried out, but answered with `status`: the
         caller cannot know that its write happened (a crash or a cut connection mid-way)."""

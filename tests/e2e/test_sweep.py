@@ -49,3 +49,22 @@ def test_the_server_sweeps_on_its_own_schedule(world, github, tmp_path):
             time.sleep(0.1)
     finally:
         sweeping.stop()
+
+
+def test_the_create_policy_a_dead_delivery_carried():
+    import json
+
+    from bot.store import Delivery, reconcile_job
+    from bot.sweep import create_policy
+
+    def delivery(event, action, payload=b"{}"):
+        return Delivery(id="d", event=event, action=action, queue_key="repo:os2/x", installation_id=1, payload=payload)
+
+    assert create_policy(delivery("repository", "transferred")) is True
+    assert create_policy(delivery("repository", "created")) == "created"
+    assert create_policy(delivery("repository", "renamed")) is False
+    assert create_policy(delivery("push", None)) is False
+    for create in (True, "existing", "created", False):
+        assert create_policy(reconcile_job("j", "OS2/x", 1, create=create, cause="c")) == create
+    assert create_policy(delivery("os2bot", "reconcile", json.dumps({"create": "everything"}).encode())) is False
+    assert create_policy(delivery("os2bot", "reconcile", b"[1]")) is False

@@ -102,3 +102,23 @@ def test_githubkits_models_reject_a_real_payload_the_bot_still_handles(bot, worl
     bot.settle()
     assert bot.dead_letters() == []
     assert "codertocat/hello-world" in bot.app.state.bot["store"].items("repositories")
+
+
+def test_a_signed_delivery_named_like_the_bots_own_reconcile_job_opens_nothing(bot, world):
+    """Before, `X-GitHub-Event: os2bot` with action `reconcile` and `create: true` ran the internal
+    job and opened an onboarding issue that no transfer asked for."""
+    from bot.store import reconcile_job
+
+    forged = reconcile_job("forged", REPO, world.installation.id, create=True, cause="someone")
+    response = bot.deliver("os2bot", forged.payload)
+    assert response.status_code == 400
+    bot.settle()
+    assert bot.onboarding_issues(REPO) == []
+    assert bot.app.state.bot["store"].deliveries() == []
+    # the bot's own jobs still run: installing the App journals them, and they onboard as configured
+    org_config(world, "onboard_existing_on_install: all\n")
+    bot.deliver("installation", installation_created(world, [PRODUCT]))
+    bot.settle()
+    bot.the_issue(REPO)
+    assert [(d["event"], d["status"]) for d in bot.app.state.bot["store"].deliveries()] == [
+        ("installation", "done"), ("os2bot", "done")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 
 import httpx
@@ -19,9 +20,9 @@ ALL_PAYLOADS = sorted(p.stem for p in PAYLOADS.glob("*.json"))
 
 
 @contextlib.contextmanager
-def running_bot(settings, recorder: Recorder | None = None, **kwargs):
+def running_bot(settings, recorder: Recorder | None = None, routes=None, **kwargs):
     recorder = recorder or Recorder()
-    app = create_app(settings, routes=recorder.routes(), backoff_base=0.05, **kwargs)
+    app = create_app(settings, routes=recorder.routes() if routes is None else routes, backoff_base=0.05, **kwargs)
     with serve_in_thread(app) as url:
         yield url, app.state.bot, recorder
 
@@ -177,3 +178,141 @@ def test_form_encoded_delivery_is_accepted(bot_settings):
         response = httpx.post(f"{url}/api/github/webhooks", content=body, headers=headers)
         assert response.status_code == 202
         wait_for(lambda: recorder.runs["form-1"] == 1)
+
+
+def _rejections(logs) -> list[tuple]:
+    return [(e.get("reason"), e.get("status"), e.get("problem")) for e in logs if e["event"] == "webhook_rejected"]
+
+
+def test_json_nested_100k_deep_is_400_with_a_log_line_not_a_500(bot_settings):
+    from structlog.testing import capture_logs
+
+    deep = b'{"action": "transferred", "repository": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with capture_logs() as logs, running_bot(bot_settings) as (url, state, _):
+        for body in (deep, b"payload=" + deep.replace(b"[", b"%5B").replace(b"]", b"%5D")):
+            headers = delivery_headers(SECRET, "repository", body)
+            if body.startswith(b"payload="):
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            response = httpx.post(f"{url}/api/github/webhooks", content=body, headers=headers)
+            assert response.status_code == 400, response.text
+            assert "nested too deeply" in response.json()["error"]
+        assert journaled(state) == []
+    assert _rejections(logs) == [("too_deep", 400, None)] * 2
+
+
+def transfer_with(**changes) -> dict:
+    """GitHub's transfer payload with fields replaced (a value of ... removes the field)."""
+    import json
+
+    data = json.loads(load_payload("repository.transferred.with-installation"))
+    for path, value in changes.items():
+        *parents, last = path.split("__")
+        target = data
+        for key in parents:
+            target = target[key]
+        if value is ...:
+            del target[last]
+        else:
+            target[last] = value
+    return data
+
+
+MALFORMED = [
+    ("repository", transfer_with(repository=...), "no repository"),
+    ("repository", transfer_with(repository="Octocoders/Hello-World"), "repository is not an object"),
+    ("repository", transfer_with(repository__full_name="Hello-World"), "repository.full_name is not owner/name"),
+    ("repository", transfer_with(repository__full_name="a/b/c"), "repository.full_name is not owner/name"),
+    ("repository", transfer_with(repository__full_name="OS2/.."), "repository.full_name is not owner/name"),
+    ("repository", transfer_with(repository__full_name=42), "repository.full_name is not a string"),
+    ("repository", transfer_with(repository__full_name=...), "repository.full_name is not a string"),
+    ("repository", transfer_with(installation__id="7"), "installation.id is not a number"),
+    ("repository", transfer_with(installation=[7]), "installation is not an object"),
+    ("repository", transfer_with(sender="octocat"), "sender is not an object"),
+    ("push", {**transfer_with(), "ref": "refs/heads/main", "commits": {"added": []}}, "commits is not a list"),
+    ("push", {**transfer_with(), "commits": [{"added": "README.md"}]}, "commits[0].added is not a list of paths"),
+    ("issues", {**transfer_with(action="edited"), "issue": [1]}, "issue is not an object"),
+    ("issues", {**transfer_with(action="edited"), "issue": {"user": "octocat"}}, "issue.user is not an object"),
+    ("issue_comment", {**transfer_with(action="created"), "issue": {}}, "no comment"),
+    ("installation", {"action": "created", "installation": {"id": 1}, "repositories": [{"full_name": 3}]},
+     "repositories[0].full_name is not a string"),
+    ("installation", {"action": "created"}, "no installation"),
+    ("installation_repositories", {"action": "added", "installation": {"id": 1}, "repositories_added": "x"},
+     "repositories_added is not a list"),
+]
+
+
+def test_a_payload_not_shaped_as_github_sends_it_is_400_and_never_journaled(bot_settings):
+    from structlog.testing import capture_logs
+
+    with capture_logs() as logs, running_bot(bot_settings) as (url, state, recorder):
+        for event, payload, problem in MALFORMED:
+            response = post_delivery(url, SECRET, event, payload)
+            assert response.status_code == 400, (problem, response.text)
+            assert problem in response.json()["error"]
+        assert journaled(state) == []          # nothing queued to be retried, nothing blocks the repository's queue
+    rejections = _rejections(logs)
+    assert len(rejections) == len(MALFORMED)
+    for (reason, status, logged), (_, _, problem) in zip(rejections, MALFORMED):
+        assert (reason, status) == ("bad_shape", 400) and problem in logged
+
+
+def test_a_malformed_payload_in_the_journal_is_dead_lettered_at_once_not_retried(bot_settings):
+    """Intake refuses them; one journaled before (an older bot) or by the bot itself dies at its first run."""
+    import json
+
+    from bot.store import Delivery
+
+    recorder = Recorder()
+    with running_bot(bot_settings, recorder) as (url, state, _):
+        for i, payload in enumerate([transfer_with(repository__full_name="no-slash"), transfer_with(repository=7)]):
+            state["store"].append_sync(Delivery(id=f"m-{i}", event="repository", action="transferred",
+                                                queue_key="repo:x/y", installation_id=1,
+                                                payload=json.dumps(payload).encode(), received_at=time.time()))
+        state["runner"].notify()
+        for i in range(2):
+            status = wait_for(lambda: (s := state["store"].delivery_status(f"m-{i}"))["status"] == "dead" and s)
+            assert status["attempts"] == 1 and "malformed repository payload" in status["last_error"]
+        assert sum(recorder.runs.values()) == 0          # no handler saw it
+
+
+def test_the_handlers_never_read_a_malformed_payload_they_dead_letter_it(bot_settings):
+    """The real route table: a malformed payload is a PermanentError, never a KeyError retried as a bug."""
+    import asyncio
+    import json
+
+    from bot.context import Services
+    from bot.dispatch import default_routes, make_processor
+    from bot.errors import PermanentError
+    from bot.store import Delivery
+
+    process = make_processor(Services(settings=bot_settings, store=None), default_routes())
+    for event, payload, problem in MALFORMED:
+        action = payload.get("action")
+        delivery = Delivery(id="h", event=event, action=action, queue_key="repo:x/y", installation_id=1,
+                            payload=json.dumps(payload).encode())
+        with pytest.raises(PermanentError, match="malformed"):
+            asyncio.run(process(delivery))
+
+
+def test_the_bots_own_job_event_cannot_arrive_through_the_webhook_route(bot_settings):
+    """`os2bot.reconcile` (with a create policy) is routed to a handler for the runner; a signed
+    delivery by that name must not reach it."""
+    import json
+
+    from structlog.testing import capture_logs
+
+    from bot.store import RECONCILE_ACTION, RECONCILE_EVENT, reconcile_job
+
+    recorder = Recorder()
+    routes = {**recorder.routes(), f"{RECONCILE_EVENT}.{RECONCILE_ACTION}": [recorder.handle]}
+    job = reconcile_job("job-1", "OS2/x", 1, create=True, cause="test")
+    with capture_logs() as logs, running_bot(bot_settings, recorder, routes=routes) as (url, state, _):
+        for event in (RECONCILE_EVENT, RECONCILE_EVENT.upper()):
+            response = post_delivery(url, SECRET, event, job.payload, delivery_id=f"forged-{event}")
+            assert response.status_code == 400 and "reserved" in response.json()["error"]
+        assert journaled(state) == []
+        # the runner still runs the jobs the bot journals for itself
+        state["store"].append_sync(job)
+        state["runner"].notify()
+        wait_for(lambda: recorder.runs["job-1"] == 1)
+    assert _rejections(logs) == [("internal_event", 400, None)] * 2

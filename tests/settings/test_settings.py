@@ -19,6 +19,11 @@ def test_probot_names_are_read(bot_env, private_key_pem):
     assert s.github_orgs == ("OS2offdig", "os2sandbox")
 
 
+def test_transient_failures_are_retried_for_48_hours_unless_set(bot_env):
+    assert load_settings(bot_env, dotenv=False).retry_for == 48 * 3600
+    assert load_settings({**bot_env, "RETRY_FOR": "600"}, dotenv=False).retry_for == 600
+
+
 def test_private_key_from_a_file_and_in_one_line(bot_env, private_key_pem, tmp_path):
     key_file = tmp_path / "app.pem"
     key_file.write_text(private_key_pem)
@@ -38,6 +43,8 @@ def test_private_key_from_a_file_and_in_one_line(bot_env, private_key_pem, tmp_p
     ("LOG_LEVEL", "loud", "LOG_LEVEL: expected debug, info, warning or error"),
     ("LOG_FORMAT", "xml", "LOG_FORMAT: expected json, console or auto"),
     ("DRAIN_SECONDS", "-1", "DRAIN_SECONDS: expected a positive number"),
+    ("RETRY_FOR", "2d", "RETRY_FOR: expected a number of seconds"),
+    ("RETRY_FOR", "0", "RETRY_FOR: expected a positive number"),
 ])
 def test_a_malformed_setting_is_named_with_what_is_expected(bot_env, name, value, expected):
     with pytest.raises(SettingsError) as err:
