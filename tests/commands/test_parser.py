@@ -1,11 +1,17 @@
-"""The command parser: a pure function, tested on examples and on arbitrary text."""
+"""The command parser: a pure function, tested on examples, on attacks and on arbitrary text.
+
+The rule: a command is run only from a line GitHub shows as plain text, so nothing
+quoted, in code, folded into <details>, in an HTML block or hidden in a comment or an
+attribute is ever run, and no comment, however large or odd, slows the bot down.
+"""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import load_registry, parse_commands, parse_registry, RegistryError
+from bot.commands import (MAX_COMMAND_CHARS, MAX_COMMENT_CHARS, MAX_LINES, load_registry, parse_commands,
+                          parse_registry, RegistryError)
 from bot.onboarding.config import load_process
 from bot.onboarding.escape import quote_for_reply
 
@@ -37,6 +43,100 @@ def test_an_unclosed_fence_or_comment_hides_the_rest():
 
 def test_a_reply_quoting_a_command_never_holds_one():
     assert names(quote_for_reply("/approve\n/level 3")) == []
+
+
+def test_a_command_inside_details_is_not_run():
+    assert names("<details>\n<summary>x</summary>\n\n/approve\n\n</details>") == []
+    assert names("<details><summary>Log</summary>\n\n/approve\n\n</details>\n\n/level 2") == [("level", "2")]
+
+
+def test_a_command_inside_pre_script_or_style_is_not_run():
+    for tag in ("pre", "PRE", "script", "style"):
+        assert names(f"<{tag}>\n/approve\n\n/approve\n</{tag}>\n/level 2") == [("level", "2")]
+
+
+def test_a_command_inside_an_html_block_is_not_run():
+    assert names("<div>\n/approve") == []              # a block tag: the block ends at a blank line
+    assert names("<span>\n/approve") == []             # a lone tag on its line starts a block too
+    assert names('<img src="x.png">\n/approve') == []
+    assert names("<div>\n/approve\n\n</div>\n\n/level 2") == [("level", "2")]
+
+
+def test_an_html_element_hides_commands_until_its_close_even_across_blank_lines():
+    for tag in ("details", "div", "table", "blockquote", "code", "Details"):
+        assert names(f"<{tag}>\n\n/approve\n\n</{tag.lower()}>\n\n/level 2") == [("level", "2")]
+    nested = "<details>\n\n<details>\n\n</details>\n\n/approve\n\n</details>\n\n/level 2"
+    assert names(nested) == [("level", "2")]
+    assert names("Se loggen <details>\n/approve\n</details>") == []          # opened inside a paragraph
+    assert names("<details>\n\n</div>\n\n/approve") == []                   # a stray close closes nothing
+
+
+def test_a_close_tag_github_does_not_see_closes_nothing():
+    for fake in ("`</details>`", '<div title="</details>"></div>', "<!-- </details> -->"):
+        assert names(f"<details>\n\n{fake}\n\n/approve\n\n</details>") == []
+
+
+def test_a_command_hidden_in_an_attribute_a_link_title_or_a_definition_is_not_run():
+    assert names("Se <span title='\n/approve\n'>her</span>") == []
+    assert names("<div title='\n\n/approve\n\n'>") == []
+    assert names('[link](https://example.org "\n/approve\n")') == []
+    assert names("[ref]: https://example.org '\n/approve\n'") == []
+
+
+def test_a_line_continuing_a_quote_is_quoted():
+    assert names("> Citat\n/approve") == []
+    assert names("> Citat\n\n/approve") == [("approve", "")]
+
+
+def test_code_blocks_close_only_as_commonmark_closes_them():
+    assert names("```\n/x\n``` tekst\n/approve") == []          # a fence with text after it does not close
+    assert names("````\n/x\n```\n/approve") == []                # nor does a shorter one
+    assert names("~~~\n/x\n```\n/approve") == []                 # nor one of the other kind
+    assert names("```\n/x\n`````\n/approve") == [("approve", "")]
+    assert names("```x`\n```\n/approve") == []                    # backticks in the info: no fence, so the next opens
+    assert names("- punkt\n\n    ```\n  /approve\n    ```") == []   # code inside a list item
+
+
+def test_inline_code_over_several_lines_is_code():
+    assert names("Se `kode\n/approve` her") == []
+
+
+def test_table_rows_are_not_commands():
+    assert names("| a | b |\n|---|---|\n/approve") == []
+    assert names("a | b\n-|-|-\n/approve") == [("approve", "")]      # columns differ: no table
+
+
+def test_html_that_cannot_be_followed_hides_the_rest_of_the_comment():
+    assert names("x <!-- a -- b -->\n\n/approve") == []       # a comment in CommonMark 0.31, not in cmark-gfm
+    assert names("x <script a='<!--'>\n\n/approve") == []     # the tag filter leaves `<!--` open
+    assert names("<svg>\n\n/approve") == []
+
+
+def test_ordinary_html_and_text_do_not_hide_later_commands():
+    for before in ("Tak<br>", "Tryk <kbd>Ctrl</kbd>", '<img src="x.png">\n', "Brug `<details>` til at folde",
+                   '<p align="center">\n<img src="x.png">\n</p>\n', "[Se her](https://example.org)",
+                   "- punkt", "# Overskrift", "<!-- note -->\n"):
+        assert names(f"{before}\n/approve") == [("approve", "")], before
+
+
+def test_crlf_and_lone_cr_end_lines():
+    assert names("Tak\r\n/approve\r\n/level 2") == [("approve", ""), ("level", "2")]
+    assert names("/approve\r/level 2") == [("approve", ""), ("level", "2")]
+
+
+def test_a_command_line_longer_than_the_cap_is_not_a_command():
+    reason = "x" * (MAX_COMMAND_CHARS - len("/return "))
+    assert names(f"/return {reason}") == [("return", reason)]
+    assert names(f"/return {reason}y") == []        # rejected, never run with its reason cut short
+
+
+def test_only_the_first_characters_and_lines_of_a_comment_are_read():
+    assert names("\n" * (MAX_LINES - 1) + "/approve") == [("approve", "")]
+    assert names("\n" * MAX_LINES + "/approve") == []
+    command = "/return " + "x" * 500
+    fits = "a" * (MAX_COMMENT_CHARS - len(command) - 1) + "\n" + command
+    assert names(fits) == [("return", "x" * 500)]
+    assert names("a" + fits) == []      # the cap cuts its last line: dropped, never shortened
 
 
 @given(st.text(max_size=2000))
