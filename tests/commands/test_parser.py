@@ -7,7 +7,11 @@ attribute is ever run, and no comment, however large or odd, slows the bot down.
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+import re
+import time
+from html.parser import HTMLParser
+
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.commands import (MAX_COMMAND_CHARS, MAX_COMMENT_CHARS, MAX_LINES, load_registry, parse_commands,
@@ -159,6 +163,121 @@ def test_parsing_is_deterministic_and_line_numbers_increase(lines):
     first, second = parse_commands(body), parse_commands(body)
     assert first == second
     assert [c.line for c in first] == sorted(c.line for c in first)
+
+
+N = MAX_COMMENT_CHARS
+
+
+def _fill(unit: str, prefix: str = "") -> str:
+    return (prefix + unit * (N // len(unit) + 1))[:N]
+
+
+ADVERSARIAL = {
+    "a command line padded with spaces": "/a b" + " " * (N - 4),
+    "a command line padded with spaces then text": "/a b" + " " * (N - 5) + "x",
+    "comment openers": _fill("<!--"),
+    "comment openers on lines": _fill("<!--a\n"),
+    "comment closers": _fill("-->"),
+    "broken comments": _fill("<!-- -- "),
+    "backticks": "`" * N,
+    "backtick runs": _fill("`` ` "),
+    "backticks on lines": _fill("`a\n"),
+    "fences": _fill("```\n"),
+    "details tags": _fill("<details>"),
+    "details tags in a paragraph": _fill("x <details>"),
+    "details tags on lines": _fill("<details>\n"),
+    "tags without an end": _fill("<a"),
+    "attributes without an end": _fill(" b='c'", "x <a"),
+    "attributes in an html block": _fill(" b=c", "<div"),
+    "processing instructions": _fill("x <?"),
+    "carriage returns": "\r" * N,
+    "slashes": "/" * N,
+    "tabs": "/a b" + "\t" * (N - 4),
+    "unicode": _fill("ø ", "/æ"),
+    "quote markers": _fill("> "),
+    "list markers": _fill("1. "),
+    "link openers": _fill("[x]("),
+    "autolinks": _fill("<http://a"),
+    "table cells": _fill("|", "a|b\n-|-\n"),
+    "commands": _fill("/approve\n"),
+}
+
+
+@pytest.mark.parametrize("body", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
+def test_a_64_kb_comment_is_parsed_in_linear_time(body):
+    assert len(body) <= MAX_COMMENT_CHARS
+    parse_commands(body[:100])       # warm up
+    start = time.perf_counter()
+    parse_commands(body)
+    assert time.perf_counter() - start < 0.25      # quadratic took 4 to 35 s; linear takes a few ms
+
+
+MARKDOWN = ["/approve", "/level 2", "> /approve", ">", "```", "~~~", "    /approve", "- punkt", "1. punkt",
+            "  /approve", "<details>", "</details>", "<!--", "-->", "<pre>", "</pre>", "<div title='", "'>",
+            "`", "x <span a=\"", "\">", "| a | b |", "|---|---|", "[a]: /u '", "tekst", "", "\r", "\t/x",
+            "/return " + "x" * MAX_COMMAND_CHARS]
+
+
+@given(st.lists(st.one_of(st.sampled_from(MARKDOWN), st.text(max_size=40)), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_no_comment_makes_the_parser_fail_or_return_an_over_long_command(lines):
+    for command in parse_commands("\n".join(lines)):
+        assert len(command.text) <= MAX_COMMAND_CHARS and command.name == command.name.lower()
+
+
+class _Rendered(HTMLParser):
+    """Where each command's text lands in HTML rendered by another CommonMark parser."""
+
+    PLAIN = {"p", "li", "ul", "ol", "em", "strong", "h1", "h2", "a", "b", "i", "span", "br", "img", "del"}
+    VOID = {"br", "img", "hr", "input", "source", "track", "wbr", "col"}
+    TABLE_PARTS = {"td", "th", "tr", "tbody", "thead", "tfoot", "caption", "col", "colgroup"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.places, self.after_tag = [], {}, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.TABLE_PARTS and "table" not in self.stack:
+            return                                   # HTML5 drops these outside a table
+        if tag not in self.VOID:
+            self.stack.append(tag)
+        self.after_tag = True
+
+    def handle_endtag(self, tag):
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        for m in re.finditer(r"/(c\d+)\b", data):
+            before = data[:m.start()]
+            at_start = (not before and self.after_tag) or before.rstrip(" ").endswith("\n")
+            self.places.setdefault(m.group(1), []).append((set(self.stack) <= self.PLAIN, at_start))
+        self.after_tag = False
+
+
+@given(st.lists(st.sampled_from([
+    "CMD", "CMD x", "  CMD", "> CMD", ">", "```", "~~~", "    CMD", "- a", "- CMD", "2. a", "  - b", "    ```",
+    "  ```", "<details>", "</details>", "<summary>s</summary>", "<!--", "-->", "<!-- x -->", "<pre>", "</pre>",
+    "<div>", "</div>", "<span title='", "'>", "x <span title=\"a", "b\">", "`", "x `y", "[a]: /u '", "[a](b 'c",
+    "| a | b |", "|---|---|", "# h", "---", "===", "<b>", "</b>", "tekst", "", "<code>", "</code>", "x <details>",
+    "<table>", "</table>", "<td>", "<br>", "<!-- a -- b -->", "<a href='x'>", "</a>", "<div title='", "x <!--",
+    "<details", "open>", "<kbd>", "</kbd>", "`<details>`", "CMD <!-- c -->", "<!-->"]), max_size=14))
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_command_found_is_plain_text_for_another_commonmark_parser(fragments):
+    """markdown-it (beside rich) renders the comment; each command must land in plain text at a line start."""
+    markdown_it = pytest.importorskip("markdown_it")
+    numbers = iter(range(1000))
+    body = "\n".join(re.sub("CMD", lambda _: f"/c{next(numbers)}", f) for f in fragments)
+    found = parse_commands(body)
+    if not found:
+        return
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(body)
+    rendered = _Rendered()
+    rendered.feed(html.replace("<!--->", "<!---->").replace("<!-->", "<!---->"))   # HTML5's short comments
+    for command in found:
+        places = rendered.places.get(command.name)
+        assert places and all(plain and at_start for plain, at_start in places), (command, body, html)
 
 
 def test_the_registry_knows_every_command_by_name_and_danish_alias():
