@@ -1,9 +1,10 @@
 """Slash commands: the parser (pure) and the registry (config/commands.yaml).
 
-A command is `/name args` at the start of a line. Lines in quotes, fenced or indented
-code, inline code and HTML comments are not commands (as Prow anchors its regexes at
-line start and quotes the text it answers), so a reply that quotes a command can never
-trigger one. Names are case-insensitive; a comment may hold several commands.
+A command is `/name args` at the start of a line that GitHub shows as plain text. Lines
+in quotes, code, HTML blocks and elements (<details>, <pre>, ...), HTML comments and tag
+attributes are not commands (bot.markdown_lines decides which lines are plain), so a reply
+that quotes a command, or pasted text folded away, can never trigger one. Names are
+case-insensitive; a comment may hold several commands.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from typing import Any
 
 import yaml
 
+from bot.markdown_lines import plain_lines
+
 COMMANDS_PATH = Path(__file__).resolve().parents[1] / "config" / "commands.yaml"
 PSEUDO_ROLES = ("anyone", "writer")
 
-_COMMAND = re.compile(r"^ {0,3}/([A-Za-zæøåÆØÅ][\wæøåÆØÅ-]*)(?:[ \t]+(.*?))?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_MAX_LINES = 1000
+MAX_COMMENT_CHARS = 65_536   # GitHub's own limit on a comment; anything past it is not read
+MAX_LINES = 1_000            # lines of a comment that are read
+MAX_COMMAND_CHARS = 1_000    # a longer line is no command: its arguments are never cut short
+
+_COMMAND = re.compile(r" {0,3}/([A-Za-zæøåÆØÅ][\wæøåÆØÅ-]*)(?=[ \t]|$)")
 
 
 @dataclass(frozen=True)
@@ -34,29 +38,25 @@ class Command:
     text: str          # the whole line as written, for quoting in a reply
 
 
+def _lines(body: str) -> list[str]:
+    """The comment's first lines; never half a line, so a cut can not shorten a command."""
+    text = body[:MAX_COMMENT_CHARS]
+    if len(body) > MAX_COMMENT_CHARS:
+        text = text[:max(text.rfind("\n"), text.rfind("\r")) + 1]
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")  # as cmark does
+    return text.split("\n", MAX_LINES)[:MAX_LINES]
+
+
 def parse_commands(body: str | None) -> list[Command]:
-    """Every command in a comment, in order. Never raises."""
+    """Every command in a comment, in order. Never raises; time is linear in the comment's length."""
     if not body:
         return []
-    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body.replace("\r\n", "\n"))
-    text = re.sub(r"<!--.*", "", text, flags=re.DOTALL)   # an unclosed comment hides the rest
-    found: list[Command] = []
-    fence: str | None = None
-    for number, line in enumerate(text.split("\n")[:_MAX_LINES], start=1):
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
-        if line.startswith(("    ", "\t")) or line.lstrip().startswith(">"):
-            continue
-        match = _COMMAND.match(line)
+    found = []
+    for line in plain_lines(enumerate(_lines(body), start=1)):
+        match = _COMMAND.match(line.text) if len(line.raw) <= MAX_COMMAND_CHARS else None
         if match:
-            found.append(Command(name=match.group(1).lower(), args=(match.group(2) or "").strip(),
-                                 line=number, text=line.strip()))
+            found.append(Command(name=match.group(1).lower(), args=line.text[match.end():].strip(),
+                                 line=line.number, text=line.text.strip()))
     return found
 
 
