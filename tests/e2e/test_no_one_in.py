@@ -156,3 +156,16 @@ def test_a_board_members_approval_needs_the_board_role_not_a_look_alike_login(on
     bot.person_comments(REPO, "/approve", BOARD_MEMBER.upper() + "-x")
     bot.settle()
     assert decisions(bot) == []
+
+
+@pytest.mark.parametrize("comment", [
+    "<details>\n<summary>Noter</summary>\n\n/level 2\n\n</details>",
+    "<pre>\n/level 2\n</pre>",
+    "> /level 2",
+    "```\n/level 2\n```",
+])
+def test_a_command_hidden_in_html_quotes_or_code_is_not_run(onboarded, comment):
+    bot = onboarded
+    bot.person_comments(REPO, comment, SECRETARIAT)
+    bot.settle()
+    assert decisions(bot) == []

@@ -95,3 +95,19 @@ def test_a_team_that_does_not_exist_is_reported_and_the_settings_are_read_once_p
         bot.transfer(REPO)
     bot.settle()
     assert world.state.count(method="GET", path=r"/orgs/OS2offdig/teams/[^/]+$") == asked
+
+
+@pytest.mark.parametrize("hostile", ["/a b" + " " * 65_531 + "x", "<!--" * 16_384, "`" * 65_536,
+                                     "<details>" * 7_000])
+def test_a_64_kb_hostile_comment_does_not_stall_another_repositorys_delivery(onboarded, world, hostile):
+    import time
+
+    bot = onboarded
+    other = world.add_product("anden")
+    bot.person_comments(REPO, hostile[:65_536], CONTRIBUTOR)
+    started = time.perf_counter()
+    answer = bot.transfer(other)
+    acknowledged = time.perf_counter() - started
+    bot.settle()
+    assert answer.status_code == 202 and acknowledged < 1.0
+    assert bot.the_issue(other) and bot.dead_letters() == []
