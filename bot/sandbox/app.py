@@ -46,6 +46,11 @@ def create_app(state: GitHubState | StateHolder) -> Starlette:
         if world.latency:
             await asyncio.sleep(world.latency)
         raw = await request.body()
+        held = world.take_hold(request.url.path)
+        if held is not None:                 # a request in flight when its caller dies: it never lands
+            while not held.is_set():
+                await asyncio.sleep(0.02)
+            return Response(b'{"message": "Bad Gateway"}', status_code=502, media_type="application/json")
         return handle(world, request, raw)
 
     methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"]

@@ -310,6 +310,7 @@ class Fault:
     retry_after: int
     match: re.Pattern[str] | None
     after: bool = False  # the request is carried out, then its answer is lost (a 502 instead)
+    hold: threading.Event | None = None  # the request waits until this is set, then fails unprocessed
 
 
 DEFAULT_PERMISSIONS = {"issues": "write", "contents": "read", "metadata": "read", "members": "read"}
@@ -347,6 +348,7 @@ class GitHubState:
         self.tokens: dict[str, Token] = {}
         self.log: list[LoggedRequest] = []
         self.faults: list[Fault] = []
+        self.held = 0                       # requests that were held (hold_next) so far
         self.latency: float = 0.0
         self.rate_used: dict[str, int] = {}
         self.rate_limit = 5000
@@ -717,6 +719,14 @@ class GitHubState:
         with self.lock:
             self.faults.append(Fault(n, status, "error", 0, re.compile(match) if match else None, after=True))
 
+    def hold_next(self, n: int = 1, match: str | None = None) -> threading.Event:
+        """The next n matching requests hang, unprocessed, until the returned event is set (then
+        they fail with 502): the moment to kill the caller "between two writes"."""
+        released = threading.Event()
+        with self.lock:
+            self.faults.append(Fault(n, 502, "error", 0, re.compile(match) if match else None, hold=released))
+        return released
+
     def rate_limit_next(self, n: int = 1, kind: str = "primary", status: int = 403, retry_after: int = 60,
                         match: str | None = None) -> None:
         """The next n requests hit GitHub's primary (X-RateLimit-Remaining: 0) or secondary
@@ -726,10 +736,22 @@ class GitHubState:
         with self.lock:
             self.faults.append(Fault(n, status, kind, retry_after, re.compile(match) if match else None))
 
+    def take_hold(self, path: str) -> threading.Event | None:
+        """The event a held request waits on (see hold_next), or None."""
+        with self.lock:
+            for fault in self.faults:
+                if fault.hold is not None and fault.remaining > 0 and (fault.match is None or fault.match.search(path)):
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self.faults.remove(fault)
+                    self.held += 1
+                    return fault.hold
+            return None
+
     def take_fault(self, path: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.remaining > 0 and (fault.match is None or fault.match.search(path)):
+                if fault.hold is None and fault.remaining > 0 and (fault.match is None or fault.match.search(path)):
                     fault.remaining -= 1
                     if fault.remaining == 0:
                         self.faults.remove(fault)
