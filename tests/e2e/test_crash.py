@@ -3,13 +3,10 @@ once. A real `os2bot serve` process against the GitHub stand-in."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 
-import httpx
 import pytest
 
 from bot.onboarding.state_block import decode
@@ -17,28 +14,14 @@ from bot.sandbox.deliveries import post_delivery
 from bot.sandbox.harness import SECRET, STATE_KEY, Bot
 from bot.sandbox.world import PRODUCT, SECRETARIAT
 from tests.conftest import wait_for
-from tests.intake.test_process_restart import ROOT, free_port
+from tests.intake.test_process_restart import start_process
 
 REPO = f"OS2offdig/{PRODUCT}"
 
 
 def serve(env: dict) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT,
-                            env={**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1",
-                                 "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-
-    def up():
-        assert proc.poll() is None, "the server exited"
-        try:
-            return httpx.get(f"{url}/healthz", timeout=0.5).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_for(up, timeout=30)
-    return proc, url
+    """`os2bot serve` as a process of its own."""
+    return start_process(["-m", "bot.cli", "serve"], env)
 
 
 @pytest.mark.slow

@@ -26,10 +26,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict, mode: str, record: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tests.intake.process_server", str(port), mode, str(record)],
-                            cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+def start_process(args: list[str], env: dict, *, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """A real server process on loopback, started and waited for (its /healthz answers)."""
+    port = port or free_port()
+    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT,
+                            env={**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
 
@@ -43,6 +44,11 @@ def start_server(env: dict, mode: str, record: Path) -> tuple[subprocess.Popen, 
 
     wait_for(up, timeout=30)
     return proc, url
+
+
+def start_server(env: dict, mode: str, record: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    return start_process(["-m", "tests.intake.process_server", str(port), mode, str(record)], env, port=port)
 
 
 def lines(path: Path) -> list[str]:
