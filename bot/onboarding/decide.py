@@ -30,6 +30,7 @@ from bot.onboarding.world import IssueRecord
 STATE_LOST_MARKER = "<!-- os2bot:state-lost -->"
 RESTORED_MARKER = "<!-- os2bot:state-restored -->"
 UNREAD_MARKER = "<!-- os2bot:comments-unread -->"
+REFUSALS_PER_HOUR = 10    # refused commands answered per person an hour; past that, silence (spam is not amplified)
 MAX_REPLY = 4000          # characters of one reply (GitHub refuses comments past 65,536)
 
 
@@ -102,6 +103,7 @@ class Inputs:
     is_bot_comment: Callable[[Any], bool] = lambda c: False   # the App's own comments
     owed: tuple[Owed, ...] = ()           # feedback the journal says is still owed
     comments_complete: bool = True        # every comment after the watermark was read
+    refusals: Mapping[str, int] = field(default_factory=dict)   # login (lower) -> refusals answered this hour
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class Plan:
     log: tuple[tuple[str, dict], ...] = ()   # (event, fields) for the log
     state_source: str = "new"
     lost: bool = False
+    refused: tuple[str, ...] = ()         # logins (lower) whose refused command is answered now, one each
 
 
 def roles_of(inputs: Inputs, login: str, state: State) -> frozenset[str]:
@@ -161,7 +164,7 @@ def decide(inputs: Inputs) -> Plan:
     # keeps it from just before the body is written, and a write that never landed owes nothing
     owed: list[Owed] = [o for o in inputs.owed if o.comment <= state.seen_through]
     if issue is not None:
-        state, new = _run_commands(inputs, state, log)
+        state, new, refused = _run_commands(inputs, state, log)
         owed = [o for o in owed if o.comment not in {n.comment for n in new}] + new
         if not inputs.comments_complete and not any(
                 inputs.is_bot_comment(c) and UNREAD_MARKER in c.body for c in issue.comments):
@@ -177,7 +180,8 @@ def decide(inputs: Inputs) -> Plan:
         # a new body: a new serial, so no older block can ever win over this one
         seal = Seal(inputs.repo_id, issue.number if issue else None, serial + 1)
         desired = _desired(inputs, checks, state, seal)
-    return Plan(desired, seal, tuple(comments), tuple(owed), tuple(log), trusted.source)
+    return Plan(desired, seal, tuple(comments), tuple(owed), tuple(log), trusted.source,
+                refused=tuple(refused) if issue is not None else ())
 
 
 def _desired(inputs: Inputs, checks, state: State, seal: Seal) -> DesiredIssue:
@@ -211,12 +215,14 @@ def _judge_edits(inputs: Inputs, state: State, checks, log: list) -> tuple[State
     return state, ("\n".join(f"- {m}" for m in dict.fromkeys(messages)) if messages else None)
 
 
-def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list[Owed]]:
+def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list[Owed], list[str]]:
     """Every comment after the watermark, once and in order; level-triggered, so a command
     whose delivery was lost is found here too. Returns the feedback owed for each."""
     registry, lang, issue = inputs.registry, inputs.lang, inputs.issue
     at = _at(inputs.now)
     owed: list[Owed] = []
+    refused: list[str] = []
+    counts = dict(inputs.refusals)
     for comment in sorted(issue.comments, key=lambda c: c.id):
         if comment.id <= state.seen_through:
             continue
@@ -256,8 +262,15 @@ def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list[
         reply = "\n\n".join(replies) or None
         if reply and len(reply) > MAX_REPLY:
             reply = reply[:MAX_REPLY - 1] + "…"
+        if not all_ok:
+            who = author.lower()
+            if counts.get(who, 0) >= REFUSALS_PER_HOUR:
+                log.append(("feedback_throttled", {"comment": comment.id, "actor": author}))
+                continue   # read and refused, but not answered: one person's spam is not amplified
+            counts[who] = counts.get(who, 0) + 1
+            refused.append(who)
         owed.append(Owed(comment.id, ("eyes", "+1" if all_ok else "confused"), reply))
-    return state, owed
+    return state, owed, refused
 
 
 def _view_at(inputs: Inputs, state: State):

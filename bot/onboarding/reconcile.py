@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -54,6 +55,7 @@ from bot.onboarding.world import (
 KNOWN_ISSUES = "onboarding_issue"       # store namespace: repo -> issue number (a cache, never the truth)
 ORG_CONFIGS = "org_config"              # store namespace: org -> last valid `.github/os2bot.yml` text
 STATES = "state"                        # store namespace: repo -> {"seal", "state"}: the journal's copy
+REFUSALS = "refusals"                   # store namespace: repo|login -> times a refused command was answered
 OWED = "feedback_owed"                  # store namespace: repo -> feedback owed (decided, not yet given)
 _REPLY = re.compile(r"<!-- os2bot:reply (\d+) -->")
 MAX_ROUNDS = 3                          # re-read-before-write retries when people edit meanwhile
@@ -285,6 +287,7 @@ class Reconciler:
         journal = await self.store.aget(STATES, full.lower()) if primary is not None else None
         teams: dict[str, frozenset[str]] = {}
         writers: frozenset[str] = frozenset()
+        refusals: dict[str, int] = {}
         comments_complete = True
         if primary is not None:
             # decoding sealed blocks and parsing comments is CPU work: off the event loop
@@ -293,6 +296,7 @@ class Reconciler:
             people, writer_people = await asyncio.to_thread(self._people, primary, history, seen_through)
             teams = await self._teams(client, owner, people, settings)
             writers = await self._writers(client, full, writer_people)
+            refusals = {login.lower(): len(await self._refusals(full, login)) for login in people}
 
         facts = RepoFacts(owner=owner, name=name, description=snapshot.description,
                           html_url=snapshot.html_url, default_branch=snapshot.default_branch)
@@ -305,7 +309,7 @@ class Reconciler:
             jira_configured=self.jira_configured, is_bot_comment=lambda c: c.by_us,
             owed=tuple(Owed.from_dict(o) for o in await self.store.aget(OWED, full.lower()) or ())
             if primary is not None else (),
-            comments_complete=comments_complete)
+            comments_complete=comments_complete, refusals=refusals)
         # decide: pure and CPU-bound (checks, rendering), so off the event loop
         plan = await asyncio.to_thread(decide, inputs)
         if log:
@@ -338,6 +342,8 @@ class Reconciler:
             # the feedback is owed from the moment the decisions may be in the issue: a crash
             # right after the write still answers (decide drops it if the write never landed)
             await self._owe(full, plan.feedback)
+            for login in plan.refused:
+                await self.store.aput(REFUSALS, f"{full.lower()}|{login}", await self._refusals(full, login) + [time.time()])
             await client.rest("PATCH", f"/repos/{full}/issues/{primary.number}", json=patch)
             await self._keep_state(full, plan)
         for text in plan.comments:
@@ -355,6 +361,11 @@ class Reconciler:
         return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)),
                        comments=len(plan.comments) + replied, commands=len(plan.feedback), closed_duplicates=tuple(closed), problems=config_problems,
                        state_source=plan.state_source)
+
+    async def _refusals(self, full: str, login: str) -> list[float]:
+        """When this person's refused commands were answered in the last hour."""
+        kept = await self.store.aget(REFUSALS, f"{full.lower()}|{login.lower()}") or []
+        return [t for t in kept if isinstance(t, (int, float)) and t > time.time() - 3600]
 
     async def _owe(self, full: str, feedback) -> None:
         await self.store.aput(OWED, full.lower(), [o.to_dict() for o in feedback])

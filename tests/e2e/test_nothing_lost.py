@@ -111,3 +111,23 @@ def test_a_64_kb_hostile_comment_does_not_stall_another_repositorys_delivery(onb
     bot.settle()
     assert answer.status_code == 202 and acknowledged < 1.0
     assert bot.the_issue(other) and bot.dead_letters() == []
+
+
+def test_5000_spam_commands_keep_the_body_under_githubs_limit_and_the_secretariat_still_decides(onboarded, world):
+    bot = onboarded
+    number = bot.the_issue(REPO).number
+    for _ in range(5_000):                                   # deliveries lost or not: the bot reads back
+        world.state.add_comment(REPO, number, "/approve", user=CONTRIBUTOR)
+    bot.person_comments(REPO, "/level 2", SECRETARIAT)
+    bot.settle(timeout=120)
+    issue = bot.the_issue(REPO)
+    assert len(issue.body) < 65_536
+    assert decisions(bot) == [("level", 2, SECRETARIAT)]
+    unread = [r for r in bot.replies(REPO) if "ikke har kunnet læse dem alle" in r]
+    assert len(unread) == 1                                  # past the bound, said once in the issue
+    refusals = [r for r in bot.replies(REPO) if "kan bruge `/approve`" in r]
+    assert 1 <= len(refusals) <= 10                          # one person's spam is not amplified
+    bot.person_comments(REPO, "/approve-match", SECRETARIAT)
+    bot.settle()
+    assert decisions(bot)[-1] == ("match_approval", "approved", SECRETARIAT)
+    assert len([r for r in bot.replies(REPO) if "ikke har kunnet læse dem alle" in r]) == 1
