@@ -178,7 +178,7 @@ class Reconciler:
                 log.warning("org_config_error_not_reported", org=owner, error=str(exc))
         await self.store.aput("org_config_reported", owner.lower(), digest)
 
-    async def _history(self, client, full: str, issue: IssueRecord) -> History | None:
+    async def _history(self, client, full: str, issue: IssueRecord, log=None) -> History | None:
         """People's edits since the bot's last write; None when the body *is* that write."""
         if issue.last_edited_at is None or issue.editor_is_us:
             return None
@@ -186,8 +186,15 @@ class Reconciler:
         after, complete = None, False
         for _ in range(HISTORY_MAX_PAGES):
             owner, name = full.split("/", 1)
-            data = await client.graphql(HISTORY_QUERY, {"owner": owner, "name": name, "number": issue.number,
-                                                        "after": after})
+            try:
+                data = await client.graphql(HISTORY_QUERY, {"owner": owner, "name": name, "number": issue.number,
+                                                            "after": after})
+            except PermanentError as exc:
+                # a GitHub without the edit history (an old Enterprise Server): every change is
+                # judged as an unknown person's, and the issue says the history could not be read
+                if log:
+                    log.warning("history_unreadable", issue=issue.number, error=str(exc)[:200])
+                break
             edits = (((data.get("repository") or {}).get("issue") or {}).get("userContentEdits") or {})
             page = [r for r in (revision_from_node(n, self.identity.is_graphql_actor)
                                 for n in edits.get("nodes") or []) if r is not None]
@@ -283,7 +290,7 @@ class Reconciler:
             return Outcome(full, skipped="not enrolled", problems=config_problems)
 
         # read: history, journal, roles
-        history = await self._history(client, full, primary) if primary is not None else None
+        history = await self._history(client, full, primary, log) if primary is not None else None
         journal = await self.store.aget(STATES, full.lower()) if primary is not None else None
         teams: dict[str, frozenset[str]] = {}
         writers: frozenset[str] = frozenset()

@@ -169,3 +169,19 @@ def test_a_command_hidden_in_html_quotes_or_code_is_not_run(onboarded, comment):
     bot.person_comments(REPO, comment, SECRETARIAT)
     bot.settle()
     assert decisions(bot) == []
+
+
+def test_a_github_without_the_edit_history_credits_no_one_and_says_so(onboarded, world, monkeypatch):
+    from bot.sandbox import gql
+
+    def no_history(self, info, **page):
+        raise RuntimeError("Field 'userContentEdits' doesn't exist on type 'Issue'")
+
+    bot = onboarded
+    number = bot.the_issue(REPO).number
+    monkeypatch.setattr(gql.IssueObj, "userContentEdits", no_history)      # an old GitHub Enterprise Server
+    bot.person_edits(REPO, number, tick(bot.the_issue(REPO).body, "match-judged"), SECRETARIAT)
+    bot.settle()
+    assert bot.dead_letters() == []
+    assert "match-judged" not in bot.state_of(REPO).ticks
+    assert any("Redigeringshistorikken for beskrivelsen kunne ikke læses" in r for r in bot.replies(REPO))
