@@ -16,7 +16,8 @@ from bot.governance import parse_level
 from bot.onboarding.config import Process
 from bot.onboarding.desired import board_review_status
 from bot.onboarding.escape import escape_inline, login as safe_login, quote_for_reply
-from bot.onboarding.model import Decision, IssueView, State, Tick, record_decision, set_coordinators
+from bot.onboarding.access import AccessRequest, load_access_config, parse_access_args
+from bot.onboarding.model import Access, Decision, IssueView, State, Tick, record_decision, set_coordinators
 
 REVIEW_STEPS = (1, 2)        # what must be done before the board is asked (seed 000, P-1.3)
 _LOGIN = re.compile(r"^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$")
@@ -163,6 +164,38 @@ def _return(state: State, command: Command, ctx: CommandContext) -> Answer:
     return Answer(state, True, _text(ctx, "returned"))
 
 
+def _access(state: State, command: Command, ctx: CommandContext) -> Answer:
+    """`/adgang add @login [rolle] [e-mail]`, `/adgang remove @login`: who gets access once the
+    product is approved; recorded as a decision (the audit trail) and in the access list."""
+    config = load_access_config()
+    request = parse_access_args(command.args, config)
+    if request == "unknown_role":
+        return Answer(state, False, f"{quote_for_reply(command.text)}\n\n"
+                                    + _text(ctx, "access_unknown_role", roles=config.names(ctx.lang)))
+    if not isinstance(request, AccessRequest):
+        return replace(_usage(command, ctx, "adgang"), state=state)
+    shown = safe_login(request.login)
+    current = {a.login.lower(): a for a in state.access}
+    if request.action == "remove":
+        if request.login.lower() not in current:
+            return Answer(state, False, _text(ctx, "access_unknown", login=shown))
+        state = replace(state, access=tuple(a for a in state.access if a.login.lower() != request.login.lower()))
+        state = _decide(state, "access_removed", request.login, ctx)
+        return Answer(state, True, _text(ctx, "access_removed", login=shown))
+    role = config.roles[request.role]
+    before = current.get(request.login.lower())
+    email = request.email or (before.email if before else None)
+    entry = Access(login=request.login, role=role.key, email=email, by=ctx.actor, at=ctx.at)
+    if before is not None and (before.role, before.email) == (entry.role, entry.email):
+        return Answer(state, True, None)   # nothing new: said already
+    others = tuple(a for a in state.access if a.login.lower() != request.login.lower())
+    state = replace(state, access=others + (entry,))
+    state = _decide(state, "access_added", f"{request.login} ({role.key})", ctx)
+    email_text = f" ({escape_inline(email)})" if email else ""
+    key = "access_changed" if before is not None else "access_added"
+    return Answer(state, True, _text(ctx, key, login=shown, role=role.name.get(ctx.lang) or role.key, email=email_text))
+
+
 def _create_jira(state: State, command: Command, ctx: CommandContext) -> Answer:
     if not ctx.jira_configured:
         return Answer(state, False, _text(ctx, "jira_not_configured"))
@@ -178,6 +211,7 @@ EFFECTS: dict[str, Callable[[State, Command, CommandContext], Answer]] = {
     "request-board-review": _request_board_review,
     "approve": _approve,
     "return": _return,
+    "adgang": _access,
     "create-jira": _create_jira,
 }
 

@@ -15,7 +15,9 @@ from bot.checks.model import CheckResult, Status
 from bot.onboarding.checklist import render_body
 from bot.onboarding.config import Item, OrgSettings, Process
 from bot.onboarding.escape import escape_inline
+from bot.onboarding.access import approved, load_access_config
 from bot.onboarding.model import (
+    AccessView,
     DecisionView,
     DesiredIssue,
     IssueMeta,
@@ -98,7 +100,20 @@ def compute_view(
         regression=state.meta.onboarded_at is not None and not all_done,
         decisions=tuple(_decision_view(process, d, lang) for d in state.decisions),
         closing=process.text("closing", lang),
+        access=_access_views(state, lang),
     )
+
+
+def _access_views(state: State, lang: str) -> tuple[AccessView, ...]:
+    config = load_access_config()
+    due = approved(state)
+    rows = []
+    for a in state.access:
+        role = config.roles.get(a.role)
+        rows.append(AccessView(login=a.login, role=(role.name.get(lang) if role else a.role),
+                               github=role.github_permission if role else "–", jira=role.jira_role if role else "–",
+                               email=a.email, approved=due))
+    return tuple(rows)
 
 
 def compute_desired(

@@ -36,6 +36,17 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Access:
+    """A person declared to get access to the product (`/adgang add`), with the access role."""
+
+    login: str
+    role: str                # a key of config/access.yaml
+    email: str | None = None  # their Jira identity, when the GitHub login cannot give it
+    by: str = ""
+    at: str = ""
+
+
+@dataclass(frozen=True)
 class Owed:
     """Feedback the bot owes a command comment: kept in the journal from the moment the decision is
     safe in the issue until it is given, so a failure in between never loses the answer."""
@@ -69,6 +80,7 @@ class State:
     decisions: tuple[Decision, ...] = ()
     coordinators: tuple[str, ...] = ()
     seen_through: int = 0  # every comment with an id up to this one has been read for commands
+    access: tuple[Access, ...] = ()  # who gets access once the product is approved
     shown: Mapping[str, bool] = field(default_factory=dict)  # tick per item as last rendered
     meta: IssueMeta = field(default_factory=IssueMeta)
 
@@ -84,6 +96,8 @@ class State:
             ],
             "coordinators": list(self.coordinators),
             "seen_through": self.seen_through,
+            **({"access": [{"login": a.login, "role": a.role, "email": a.email, "by": a.by, "at": a.at}
+                           for a in self.access]} if self.access else {}),
             "shown": dict(sorted(self.shown.items())),
             "meta": {
                 "repo": self.meta.repo,
@@ -129,6 +143,9 @@ class State:
             seen_through=_int(data["seen_through"]) if "seen_through" in data else max(
                 [_int(c) for c in data.get("answered_comments") or []], default=0),
             shown={_str(k): _bool(v) for k, v in dict(data.get("shown") or {}).items()},
+            access=tuple(Access(login=_str(a["login"]), role=_str(a["role"]), email=_opt_str(a.get("email")),
+                                by=_str(a.get("by", "")), at=_str(a.get("at", "")))
+                         for a in list(data.get("access") or [])),
             meta=IssueMeta(
                 repo=_opt_str(meta.get("repo")),
                 language=_opt_str(meta.get("language")),
@@ -225,6 +242,18 @@ class DecisionView:
 
 
 @dataclass(frozen=True)
+class AccessView:
+    """One row of "Hvem har adgang"."""
+
+    login: str
+    role: str                 # the access role's name, in the issue's language
+    github: str               # the permission on the repository
+    jira: str                 # the Jira project role
+    email: str | None
+    approved: bool            # provisioning is due (the product is approved)
+
+
+@dataclass(frozen=True)
 class IssueView:
     """Everything the template needs; also what tests assert against."""
 
@@ -240,6 +269,7 @@ class IssueView:
     regression: bool  # was onboarded, no longer is
     decisions: tuple[DecisionView, ...]
     closing: str
+    access: tuple[AccessView, ...] = ()
     marker: str = ""
     state_block: str = ""
 
