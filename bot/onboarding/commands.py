@@ -197,9 +197,21 @@ def _access(state: State, command: Command, ctx: CommandContext) -> Answer:
 
 
 def _create_jira(state: State, command: Command, ctx: CommandContext) -> Answer:
+    """`/create-jira [KEY]`: provisioning runs in reconcile; a key given here wins."""
+    from bot.onboarding.provision import valid_key
+
+    replies = []
+    if command.args:
+        key = command.args.split()[0].upper()
+        if len(command.args.split()) > 1 or not valid_key(key):
+            return Answer(state, False, f"{quote_for_reply(command.text)}\n\n"
+                                        + _text(ctx, "jira_key_invalid", key=escape_inline(key[:20])))
+        state = _decide(state, "jira_key", key, ctx)
+        replies.append(_text(ctx, "jira_key_set", key=key))
     if not ctx.jira_configured:
-        return Answer(state, False, _text(ctx, "jira_not_configured"))
-    return Answer(state, True, None, recheck=True)   # provisioning runs in reconcile once Jira exists
+        replies.append(_text(ctx, "jira_not_configured"))
+        return Answer(state, False, "\n\n".join(replies))
+    return Answer(state, True, "\n\n".join(replies) or None, recheck=True)
 
 
 EFFECTS: dict[str, Callable[[State, Command, CommandContext], Answer]] = {

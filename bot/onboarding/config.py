@@ -354,6 +354,9 @@ class OrgSettings:
     board_team: str = ""
     os2_orgs: tuple[str, ...] | None = None      # None: config/checks.yaml's list
     suppliers: tuple[Any, ...] | None = None  # None: the bot's own list
+    jira: Mapping[str, Any] | None = None     # step 3: project type, template, lead, category, scheme, groups
+    github: Mapping[str, Any] | None = None   # step 3: teams and their permission, the coordinators' team
+    people: Mapping[str, str] | None = None   # GitHub login -> e-mail (their Jira identity)
 
     def team_for(self, role: Role) -> str | None:
         return getattr(self, role.team_setting, None) if role.team_setting else None
@@ -431,13 +434,48 @@ def org_settings(defaults: Mapping[str, Any], override: Mapping[str, Any] | str 
         board_team=merged["board_team"],
         os2_orgs=tuple(merged["os2_orgs"]) if merged.get("os2_orgs") is not None else None,
         suppliers=tuple(suppliers) if suppliers is not None else None,
+        jira=dict(merged.get("jira") or {}),
+        github=dict(merged.get("github") or {}),
+        people={str(k).lower(): str(v) for k, v in (merged.get("people") or {}).items()},
     )
+
+
+def _step3_problems(s: Mapping[str, Any]) -> list[str]:
+    """The Jira and GitHub access settings (step 3): shapes a person can get wrong."""
+    problems = []
+    jira = s.get("jira") or {}
+    if not isinstance(jira, Mapping):
+        return ["jira: must be a mapping"]
+    for key in jira:
+        if key not in ("project_type", "template", "lead", "category", "permission_scheme", "groups"):
+            problems.append(f"jira.{key}: unknown setting")
+    groups = jira.get("groups") or {}
+    if not isinstance(groups, Mapping) or not all(
+            isinstance(v, list) and all(isinstance(g, str) and g for g in v) for v in groups.values()):
+        problems.append("jira.groups: a mapping of Jira project role -> list of group names")
+    github = s.get("github") or {}
+    if not isinstance(github, Mapping):
+        return problems + ["github: must be a mapping"]
+    for key in github:
+        if key not in ("teams", "coordinator_team"):
+            problems.append(f"github.{key}: unknown setting")
+    teams = github.get("teams") or {}
+    if not isinstance(teams, Mapping) or not all(
+            v in ("pull", "triage", "push", "maintain", "admin") for v in teams.values()):
+        problems.append("github.teams: a mapping of team slug -> pull, triage, push, maintain or admin")
+    ct = github.get("coordinator_team")
+    if ct is not None and (not isinstance(ct, str) or "{repo}" not in ct):
+        problems.append("github.coordinator_team: a team name with {repo}, or null")
+    people = s.get("people") or {}
+    if not isinstance(people, Mapping) or not all(isinstance(v, str) and "@" in v for v in people.values()):
+        problems.append("people: a mapping of GitHub login -> e-mail")
+    return problems
 
 
 def org_settings_problems(s: Mapping[str, Any]) -> list[str]:
     problems = []
     known = {"language", "onboard_on_repository_created", "onboard_existing_on_install",
-             "secretariat_team", "board_team", "os2_orgs", "suppliers"}
+             "secretariat_team", "board_team", "os2_orgs", "suppliers", "jira", "github", "people"}
     for key in s:
         if key not in known:
             problems.append(f"{key}: unknown setting")
@@ -455,6 +493,7 @@ def org_settings_problems(s: Mapping[str, Any]) -> list[str]:
     orgs = s.get("os2_orgs")
     if orgs is not None and (not isinstance(orgs, list) or not all(isinstance(o, str) and o for o in orgs)):
         problems.append("os2_orgs: must be a list of organisation names or null")
+    problems += _step3_problems(s)
     if s.get("suppliers") is not None and not isinstance(s.get("suppliers"), list):
         problems.append("suppliers: must be a list or null")
     elif s.get("suppliers") is not None:

@@ -203,7 +203,8 @@ def test_help_lists_every_command_with_who_may_use_it(onboarded):
     bot.settle()
     reply = bot.replies(REPO)[-1]
     for usage in ("/level sandkasse|1|2|3", "/request-board-review", "/approve", "/return <begrundelse>",
-                  "/coordinator add|remove @bruger", "/recheck", "/create-jira"):
+                  "/coordinator add|remove @bruger", "/recheck", "/create-jira [NØGLE]",
+                  "/adgang add|remove @bruger [rolle] [e-mail]"):
         assert "`" + usage.replace("|", "\\|") + "`" in reply   # pipes escaped: the table stays a table
     assert "redigerede kommentarer udføres ikke" in reply and "| bestyrelsen |" in reply
 
