@@ -144,6 +144,11 @@ def decide(inputs: Inputs) -> Plan:
         trusted = Trusted(Sealed(State(), Seal(inputs.repo_id, None, 0)), "new", None)
     else:
         trusted = trusted_state(issue.body, inputs.history, inputs.journal, inputs.key, inputs.repo_id, issue.number)
+    if trusted.sealed is not None and trusted.source != "journal" and inputs.history is not None \
+            and inputs.history.bot_write_deleted:
+        # the bot's newest write was deleted from the history and the journal has no copy: what
+        # survives may be older, and signing it would roll decisions back. Never: say so instead.
+        trusted = Trusted(None, "none", trusted.body_serial)
     if trusted.sealed is None:
         log.append(("state_lost", {"issue": issue.number if issue else None}))
         already = any(inputs.is_bot_comment(c) and STATE_LOST_MARKER in c.body for c in issue.comments)

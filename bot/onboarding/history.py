@@ -43,6 +43,7 @@ class History:
     acts: tuple[Act, ...]          # people's changes since, oldest first
     texts: tuple[str, ...]         # every readable revision, newest first (where signed state may be found)
     complete: bool                 # the baseline was found: every change since is accounted for
+    bot_write_deleted: bool = False  # a newer write of the bot's was deleted from the history
 
 
 def revision_from_node(node: dict, is_bot) -> Revision | None:
@@ -99,4 +100,5 @@ def edits_since_bot(newest_first: list[Revision], current_body: str, *, complete
         # gets no more rights than everyone involved shares ("" stands for the unknown editor)
         actors = tuple(dict.fromkeys(pending or [""]))
         acts.append(Act(before, current_body, actors, later[-1].edited_at if later else ""))
-    return History(baseline=baseline, acts=tuple(acts), texts=texts, complete=start is not None)
+    return History(baseline=baseline, acts=tuple(acts), texts=texts, complete=start is not None,
+                   bot_write_deleted=any(r.by_bot and r.text is None for r in later))

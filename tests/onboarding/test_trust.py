@@ -243,3 +243,19 @@ def test_thousands_of_commands_do_not_grow_the_body():
         issue.comment("/help", CONTRIBUTOR)
     issue.reconcile()
     assert len(issue.body) - size < 20          # a watermark, not a list of every comment answered
+
+
+def test_the_bots_newest_write_deleted_with_no_journal_copy_never_rolls_decisions_back():
+    # found by the property test: a fresh database, the block deleted, the bot's newest
+    # revision deleted from the history -> an older revision would have re-run old commands
+    issue = opened()
+    issue.comment("/level 2", SECRETARIAT)
+    issue.reconcile()
+    issue.journal = None
+    issue.edit(BLOCK.sub("", issue.body), CONTRIBUTOR)
+    newest_bot = max(i for i, r in enumerate(issue.revisions) if r.by_bot)
+    issue.delete_revision(newest_bot, CONTRIBUTOR)
+    body = issue.body
+    plan = issue.reconcile()
+    assert plan.lost and issue.body == body                    # nothing older is signed as the truth
+    assert any("kan ikke læse sin seneste registrering" in c for c in issue.bot_comments)
