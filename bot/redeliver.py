@@ -214,6 +214,7 @@ async def redeliver_forever(github, store: Store, interval: float, routes: Route
         delay = interval
         try:
             report = await redeliver_missed(github, store, window=scheduled_window(interval), routes=routes)
+            _log_report(log, report)
         except asyncio.CancelledError:
             raise
         except PermanentError as exc:   # no webhook, no access: say so once per interval, not every few minutes
@@ -223,13 +224,17 @@ async def redeliver_forever(github, store: Store, interval: float, routes: Route
             log.warning("redeliver_failed", error=f"{type(exc).__name__}: {exc}")
             delay = min(interval, 300)
             continue
-        for m in report.asked:
-            log.info("redelivery_requested", guid=m.guid, delivery_id=m.delivery_id, event=m.kind,
-                     status_code=m.status_code)
-        for m, reason in report.refused:
-            log.warning("redelivery_refused", guid=m.guid, delivery_id=m.delivery_id, event=m.kind, error=reason)
         if report.error:
-            log.warning("redeliver_interrupted", **report.counts())
             delay = min(interval, 300)
-        else:
-            log.info("redeliver_pass", **report.counts())
+
+
+def _log_report(log, report: Report) -> None:
+    for m in report.asked:
+        log.info("redelivery_requested", guid=m.guid, delivery_id=m.delivery_id, kind=m.kind,
+                 status_code=m.status_code)
+    for m, reason in report.refused:
+        log.warning("redelivery_refused", guid=m.guid, delivery_id=m.delivery_id, kind=m.kind, error=reason)
+    if report.error:
+        log.warning("redeliver_interrupted", **report.counts())
+    else:
+        log.info("redeliver_pass", **report.counts())

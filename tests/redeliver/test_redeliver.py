@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.github import GitHubApp
-from bot.redeliver import REDELIVERIES, parse_since, redeliver_missed
+from bot.redeliver import REDELIVERIES, parse_since, redeliver_forever, redeliver_missed
 from bot.sandbox.github import GitHubStandin, GitHubState
 from bot.settings import load_settings
 from bot.store import Delivery, Store
@@ -167,6 +167,27 @@ def test_the_calls_go_through_the_bots_client_and_are_counted(run, state, store)
     state.record_delivery("repository", transferred(), 502, delivered=False)
     run(store)
     assert run.apps[0].counter.snapshot() == {"read": 1, "write": 1}
+
+
+def test_the_schedule_runs_at_once_and_survives_a_failing_pass(store):
+    calls: list[str] = []
+
+    class Flaky:
+        async def app_page(self, path, params=None):
+            calls.append(path)
+            if len(calls) == 1:
+                raise RuntimeError("boom")
+            return [], None
+
+    async def go():
+        task = asyncio.create_task(redeliver_forever(Flaky(), store, 0.05, None, first_delay=0))
+        while len(calls) < 3:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(asyncio.wait_for(go(), 10))
+    assert calls[:3] == ["/app/hook/deliveries"] * 3
 
 
 @pytest.mark.parametrize("text, seconds", [("24h", 86400), ("90m", 5400), ("2d", 172800), ("3600", 3600),
