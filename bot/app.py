@@ -47,14 +47,19 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
 
         svc.enqueue = enqueue
         state.update(store=store, runner=runner, services=svc)
-        sweeper = None
+        background: list[asyncio.Task] = []
         if run_jobs:
             await runner.start()
             if settings.sweep_interval and svc.github is not None:
                 from bot.sweep import sweep_forever
 
-                sweeper = asyncio.create_task(sweep_forever(svc.github, store, settings.github_orgs,
-                                                            settings.sweep_interval, runner.notify))
+                background.append(asyncio.create_task(sweep_forever(
+                    svc.github, store, settings.github_orgs, settings.sweep_interval, runner.notify)))
+            if settings.redeliver_interval and svc.github is not None:
+                from bot.redeliver import redeliver_forever
+
+                background.append(asyncio.create_task(redeliver_forever(
+                    svc.github, store, settings.redeliver_interval, routes)))
         # The import-time heap (githubkit's models alone are ~100k objects) never becomes
         # garbage; scanning it made full collections stall requests for ~40 ms.
         gc.collect()
@@ -64,9 +69,9 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
         try:
             yield
         finally:
-            if sweeper is not None:
-                sweeper.cancel()
-                await asyncio.gather(sweeper, return_exceptions=True)
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
             if run_jobs:
                 await runner.stop(settings.drain_seconds)
             if not services:

@@ -74,6 +74,65 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _redeliver(args: argparse.Namespace) -> int:
+    """Read the App's webhook delivery log and ask GitHub to redeliver what the bot never got."""
+    import asyncio
+
+    from bot.dispatch import default_routes
+    from bot.errors import PermanentError
+    from bot.github import GitHubApp
+    from bot.redeliver import redeliver_missed
+    from bot.settings import load_settings
+    from bot.store import Store
+
+    settings = load_settings()
+    settings.require_app()
+    store = Store(settings.database_path, journal_sync=settings.journal_sync)
+    try:
+        report = asyncio.run(redeliver_missed(GitHubApp(settings), store, window=args.since, max_requests=args.max,
+                                              routes=default_routes(), dry_run=args.dry_run))
+    except PermanentError as exc:
+        print(f"os2bot redeliver: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    verb = "would ask" if args.dry_run else "asked"
+    for m in report.asked:
+        print(f"{verb}: {m.kind} {m.guid} (delivery {m.delivery_id}, first sent {m.delivered_at}, "
+              f"{m.attempts} attempt(s), last answer {m.status_code})")
+    for m, reason in report.refused:
+        print(f"refused: {m.kind} {m.guid} (delivery {m.delivery_id}): {reason}")
+    c = report.counts()
+    print(f"{len(report.asked)} redelivery request(s) {'to make' if args.dry_run else 'made'}; "
+          f"{c['events']} event(s) in the last {c['window_hours']:g} h: {c['succeeded']} answered, "
+          f"{c['journaled']} journaled, {c['asked_before']} asked for before, {c['unhandled']} without a handler, "
+          f"{c['refused']} refused, {c['over_cap']} left for the next run")
+    if report.truncated:
+        print("the log was not read to the window's start (too many deliveries); run again", file=sys.stderr)
+    if report.error:
+        print(f"os2bot redeliver: stopped early: {report.error}", file=sys.stderr)
+    return 1 if report.error or report.refused else 0
+
+
+def _duration(text: str) -> float:
+    from bot.redeliver import parse_since
+
+    try:
+        return parse_since(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="os2bot", description="The OS2 onboarding bot (GitHub App).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sweep = sub.add_parser("sweep", help="queue a reconcile of every repository the App can see")
     sweep.set_defaults(func=_sweep)
+
+    redeliver = sub.add_parser("redeliver", help="have GitHub redeliver webhook deliveries the bot never got")
+    redeliver.add_argument("--since", type=_duration, default="24h",
+                           help="how far back to read the App's delivery log: 24h (default), 90m, 2d; GitHub keeps 3 days")
+    redeliver.add_argument("--max", type=_positive, default=100, help="redelivery requests at most (default 100)")
+    redeliver.add_argument("--dry-run", action="store_true", help="show what would be asked for; ask for nothing")
+    redeliver.set_defaults(func=_redeliver)
 
     journal = sub.add_parser("journal", help="inspect the delivery journal, requeue dead letters")
     jsub = journal.add_subparsers(dest="journal_command", required=True)

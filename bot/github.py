@@ -240,11 +240,23 @@ class GitHubApp:
             self._installations[installation_id] = client
         return client
 
-    async def app_rest(self, method: str, path: str, *, json: Any = None) -> Any:
-        """A call made as the App (JWT): installations, the App's own identity."""
+    async def app_rest(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
+        """A call made as the App (JWT): installations, the App's own identity, its delivery log."""
         with _translated(f"{method} {path}"):
-            response = await self.github.arequest(method, path, json=json)
+            response = await self.github.arequest(method, path, json=json, params=params)
         return response.json() if response.content else None
+
+    async def app_page(self, path: str, *, params: dict | None = None) -> tuple[Any, dict[str, str] | None]:
+        """One page of a list made as the App (JWT), and the query of the next page taken from
+        the `Link` header's rel="next" (None on the last page). For GitHub's cursor pagination
+        (`/app/hook/deliveries`): the cursor is opaque, so it is carried over, never built."""
+        with _translated(f"GET {path}"):
+            response = await self.github.arequest("GET", path, params=params)
+        data = response.json() if response.content else None
+        following = response.raw_response.links.get("next", {}).get("url")
+        if not following:
+            return data, None
+        return data, dict(httpx.URL(following).params.items())
 
     async def bot_login(self) -> str:
         """The App's bot account as REST names it ("<slug>[bot]"), asked once per process."""

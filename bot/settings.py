@@ -55,6 +55,7 @@ class Settings:
     journal_sync: str = "normal"      # normal: survives a crash or kill -9; full: also a power cut (slower)
     github_timeout: float = 10.0
     sweep_interval: float = 6 * 3600  # seconds between sweeps of every repository; 0 turns them off
+    redeliver_interval: float = 3600  # seconds between reads of the App's delivery log (redeliver what failed); 0: off
     jira_url: str | None = None
     jira_user: str | None = None
     jira_token: Secret | None = None
@@ -95,6 +96,13 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise SettingsError(f"{name}: expected a positive number of seconds, got {raw[:20]!r}")
     return value
+
+
+def _interval(env: Mapping[str, str], name: str, default: float) -> float:
+    """Seconds between runs of a background job; `0` turns the job off."""
+    if env.get(name, "").strip() in ("0", "0.0"):
+        return 0.0
+    return _float(env, name, default)
 
 
 def _private_key(env: Mapping[str, str]) -> Secret | None:
@@ -184,7 +192,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         drain_seconds=_float(env, "DRAIN_SECONDS", 20.0),
         journal_sync=journal_sync,
         github_timeout=_float(env, "GITHUB_TIMEOUT", 10.0),
-        sweep_interval=0.0 if env.get("SWEEP_INTERVAL", "").strip() == "0" else _float(env, "SWEEP_INTERVAL", 6 * 3600.0),
+        sweep_interval=_interval(env, "SWEEP_INTERVAL", 6 * 3600.0),
+        redeliver_interval=_interval(env, "REDELIVER_INTERVAL", 3600.0),
         jira_url=_url(env, "JIRA_URL", None),
         jira_user=env.get("JIRA_USER", "").strip() or None,
         jira_token=Secret(jira_token) if jira_token else None,

@@ -316,6 +316,20 @@ class Store:
             return None if row is None else {"status": row[0], "attempts": row[1], "last_error": row[2]}
         return self.call(op)
 
+    def known_ids(self, delivery_ids: list[str]) -> set[str]:
+        """Which of these delivery ids the journal has, whatever their status."""
+        def op(c: sqlite3.Connection) -> set[str]:
+            found: set[str] = set()
+            for start in range(0, len(delivery_ids), 500):
+                chunk = delivery_ids[start:start + 500]
+                marks = ", ".join("?" * len(chunk))
+                found.update(r[0] for r in c.execute(f"SELECT id FROM deliveries WHERE id IN ({marks})", chunk))
+            return found
+        return self.call(op)
+
+    async def aknown_ids(self, delivery_ids: list[str]) -> set[str]:
+        return self.known_ids(delivery_ids)
+
     def deliveries(self, status: str | None = None) -> list[dict[str, Any]]:
         def op(c: sqlite3.Connection):
             sql = "SELECT id, event, action, queue_key, status, attempts, last_error, received_at FROM deliveries"
@@ -352,6 +366,11 @@ class Store:
 
     async def aget(self, namespace: str, key: str, default: Any = None, *, max_age: float | None = None) -> Any:
         return await self.acall(self._get_op(namespace, key, default, max_age))
+
+    def forget_older(self, namespace: str, before: float) -> int:
+        """Drop a namespace's records last written before `before` (an epoch); how many went."""
+        return self.call(lambda c: c.execute("DELETE FROM kv WHERE namespace = ? AND updated_at < ?",
+                                             (namespace, before)).rowcount)
 
     def items(self, namespace: str) -> dict[str, Any]:
         return self.call(lambda c: {k: json.loads(v) for k, v in c.execute(

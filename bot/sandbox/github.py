@@ -21,6 +21,7 @@ from bot.sandbox.state import (
     Comment,
     ContentEdit,
     GitHubState,
+    HookDelivery,
     Installation,
     Issue,
     Label,
@@ -33,7 +34,7 @@ from bot.sandbox.state import (
 )
 
 __all__ = [
-    "App", "Comment", "ContentEdit", "GitHubStandin", "GitHubState", "Installation", "Issue", "Label",
+    "App", "Comment", "ContentEdit", "GitHubStandin", "GitHubState", "HookDelivery", "Installation", "Issue", "Label",
     "LoggedRequest", "Reaction", "Repository", "StandinError", "Team", "User", "create_app", "graphql_schema",
     "serve_github_standin",
 ]

@@ -18,6 +18,7 @@ from bot.app import create_app
 from bot.onboarding.state_block import MARKER, decode, state_key
 from bot.sandbox.deliveries import post_delivery
 from bot.sandbox.serving import serve_in_thread
+from bot.webhooks import WEBHOOK_PATH
 from bot.sandbox.world import World
 from bot.settings import load_settings
 
@@ -41,13 +42,16 @@ class Bot:
             "APP_ID": str(self.world.state.app.id), "PRIVATE_KEY": self.world.state.private_key_pem,
             "WEBHOOK_SECRET": SECRET, "GITHUB_API_URL": self.github_url, "GITHUB_ORGS": self.world.org,
             "DATABASE_URL": f"sqlite:///{self.database}", "LOG_LEVEL": "warning", "LOG_FORMAT": "json",
-            "SWEEP_INTERVAL": "0", **self.env,
+            "SWEEP_INTERVAL": "0", "REDELIVER_INTERVAL": "0", **self.env,
         }
 
     def start(self) -> "Bot":
         settings = load_settings(self.environment(), dotenv=False)
         self.app = create_app(settings, backoff_base=0.05, backoff_cap=self.backoff_cap)
         self.url = self._stack.enter_context(serve_in_thread(self.app))
+        # the App's webhook points at this server: the stand-in's redeliveries come here
+        self.world.state.app.webhook_url = self.url + WEBHOOK_PATH
+        self.world.state.app.webhook_secret = SECRET
         return self
 
     def stop(self) -> None:
@@ -62,7 +66,11 @@ class Bot:
 
     # ---- GitHub's side ------------------------------------------------------------------
     def deliver(self, event: str, body: bytes, delivery_id: str | None = None) -> httpx.Response:
-        return post_delivery(self.url, SECRET, event, body, delivery_id=delivery_id or str(uuid.uuid4()))
+        """GitHub delivers an event: posted to the bot, and logged in the App's delivery log."""
+        guid = delivery_id or str(uuid.uuid4())
+        response = post_delivery(self.url, SECRET, event, body, delivery_id=guid)
+        self.world.state.record_delivery(event, body, response.status_code, guid=guid, delivered=False)
+        return response
 
     def transfer(self, full_name: str, delivery_id: str | None = None) -> httpx.Response:
         return self.deliver("repository", self.world.transfer_payload(full_name), delivery_id)

@@ -15,6 +15,7 @@ from bot.sandbox.state import (
     REACTIONS,
     Comment,
     GitHubState,
+    HookDelivery,
     Installation,
     Issue,
     Label,
@@ -395,3 +396,38 @@ def directory_children(repo: Repository, directory: str) -> list[str]:
             head = path[len(prefix):].split("/", 1)[0]
             children.add(prefix + head)
     return sorted(children)
+
+
+def hook_delivery_item(d: HookDelivery) -> dict[str, Any]:
+    """GitHub's `hook-delivery-item`: one attempt in a webhook's delivery log, without request
+    and response (REST "List deliveries for an app webhook")."""
+    return {
+        "id": d.id,
+        "guid": d.guid,
+        "delivered_at": iso(d.delivered_at),
+        "redelivery": d.redelivery,
+        "duration": d.duration,
+        "status": d.status,
+        "status_code": d.status_code,
+        "event": d.event,
+        "action": d.action,
+        "installation_id": d.installation_id,
+        "repository_id": d.repository_id,
+    }
+
+
+def hook_delivery(d: HookDelivery) -> dict[str, Any]:
+    """GitHub's `hook-delivery`: the item plus the target url, the request (headers and the
+    payload as JSON) and the webhook's response (headers and body as text)."""
+    import json
+
+    try:
+        payload = json.loads(d.payload)
+    except ValueError:
+        payload = None
+    return {
+        **hook_delivery_item(d),
+        "url": d.url,
+        "request": {"headers": dict(d.request_headers), "payload": payload},
+        "response": {"headers": dict(d.response_headers), "payload": d.response_body},
+    }

@@ -189,6 +189,62 @@ def installation_repositories(ctx: Ctx) -> Reply:
     }, headers)
 
 
+# --- the App's webhook delivery log ---------------------------------------------------
+
+CURSOR = re.compile(r"^v1_(\d+)$")
+
+
+def list_hook_deliveries(ctx: Ctx) -> Reply:
+    """Newest first; `per_page` (max 100, default 30), `cursor` from the Link header's next
+    page, and GitHub's filters `status` (success: 2xx–3xx, failure: 4xx–5xx) and `redelivery`."""
+    require_app(ctx.caller)
+    q = ctx.query
+    try:
+        per_page = max(1, min(100, int(q.get("per_page", 30))))
+    except ValueError:
+        raise validation_failed("HookDelivery", "per_page") from None
+    items = sorted(ctx.state.hook_log(), key=lambda d: d.id, reverse=True)
+    if "cursor" in q:
+        match = CURSOR.match(q["cursor"])
+        if match is None:
+            raise StandinError(400, "Invalid cursor")
+        items = [d for d in items if d.id <= int(match.group(1))]
+    status = q.get("status")
+    if status == "success":
+        items = [d for d in items if 200 <= d.status_code < 400]
+    elif status == "failure":
+        items = [d for d in items if 400 <= d.status_code < 600 or d.status_code < 200]
+    elif status is not None:
+        raise validation_failed("HookDelivery", "status")
+    if q.get("redelivery") in ("true", "false"):
+        items = [d for d in items if d.redelivery == (q["redelivery"] == "true")]
+    page, rest = items[:per_page], items[per_page:]
+    headers = {}
+    if rest:
+        query = {**q, "per_page": str(per_page), "cursor": f"v1_{rest[0].id}"}
+        headers["Link"] = f'<{ctx.urls.api}{ctx.path}?{urlencode(query)}>; rel="next"'
+    return Reply(200, [render.hook_delivery_item(d) for d in page], headers)
+
+
+def _hook_delivery(ctx: Ctx, delivery_id: str):
+    require_app(ctx.caller)
+    found = next((d for d in ctx.state.hook_log() if d.id == int(delivery_id)), None)
+    if found is None:
+        raise StandinError(404, "Not Found")
+    return found
+
+
+def get_hook_delivery(ctx: Ctx, delivery_id: str) -> Reply:
+    return Reply(200, render.hook_delivery(_hook_delivery(ctx, delivery_id)))
+
+
+def redeliver_hook_delivery(ctx: Ctx, delivery_id: str) -> Reply:
+    """202 and an empty object: GitHub queues the attempt (the stand-in posts it from a thread)."""
+    original = _hook_delivery(ctx, delivery_id)
+    ctx.state.redeliver_hook(original.id)
+    return Reply(202, {})
+
+
 # --- repositories and contents -------------------------------------------------------
 
 def get_repo(ctx: Ctx, owner: str, name: str) -> Reply:
@@ -599,6 +655,9 @@ route("GET", "/app", get_app)
 route("GET", "/app/installations", list_installations)
 route("GET", "/app/installations/{}", get_installation)
 route("POST", "/app/installations/{}/access_tokens", create_access_token)
+route("GET", "/app/hook/deliveries", list_hook_deliveries)
+route("GET", "/app/hook/deliveries/{}", get_hook_delivery)
+route("POST", "/app/hook/deliveries/{}/attempts", redeliver_hook_delivery)
 route("GET", f"{R}/installation", repo_installation)
 route("GET", "/orgs/{}/installation", account_installation)
 route("GET", "/users/{}/installation", account_installation)
@@ -634,7 +693,7 @@ route("GET", "/orgs/{}/teams/{}", get_team)
 route("GET", "/orgs/{}/members/{}", org_member)
 route("GET", "/orgs/{}/public_members/{}", org_public_member)
 
-NUMERIC = {get_installation, create_access_token}
+NUMERIC = {get_installation, create_access_token, get_hook_delivery, redeliver_hook_delivery}
 ISSUE_NUMBER_HANDLERS = {get_issue, update_issue, list_comments, create_comment, list_issue_labels,
                          add_issue_labels, set_issue_labels, remove_issue_label, list_issue_reactions,
                          create_issue_reaction, delete_issue_reaction}

@@ -10,10 +10,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
+import json
 import re
 import secrets
 import string
 import threading
+import time
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -26,6 +29,7 @@ BOT_SLUG = "os2bot"
 REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
 PERMISSION_ROLES = ("admin", "maintain", "write", "triage", "read")
 TOKEN_LIFETIME = timedelta(hours=1)
+HOOK_LOG_KEPT = timedelta(days=3)   # GitHub keeps an App's webhook deliveries this long
 
 # What GitHub's licence detection reports for the licences OS2 meets most.
 LICENSES: dict[str, tuple[str, str, str]] = {
@@ -282,10 +286,39 @@ class App:
     private_key_pem: str
     public_key_pem: str
     created_at: datetime
+    # Where GitHub posts the App's webhooks, and the secret it signs them with. Unset, the
+    # stand-in posts nothing: a redelivery is then logged as "failed to connect".
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
 
     @property
     def bot_login(self) -> str:
         return f"{self.slug}[bot]"
+
+
+@dataclass
+class HookDelivery:
+    """One attempt to deliver an event to the App's webhook, as GitHub's delivery log keeps it
+    (REST `hook-delivery`). `guid` is the event's X-GitHub-Delivery header, shared by the first
+    attempt and every redelivery; `id` is the attempt's own. `payload` is the body exactly as
+    sent (and re-signed on redelivery)."""
+
+    id: int
+    guid: str
+    event: str
+    action: str | None
+    installation_id: int | None
+    repository_id: int | None
+    delivered_at: datetime
+    status_code: int
+    status: str
+    payload: bytes
+    redelivery: bool = False
+    duration: float = 0.0
+    url: str | None = None
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str = ""
 
 
 @dataclass
@@ -352,6 +385,9 @@ class GitHubState:
         self.latency: float = 0.0
         self.rate_used: dict[str, int] = {}
         self.rate_limit = 5000
+        self.hook_deliveries: list[HookDelivery] = []   # the App's webhook delivery log, oldest first
+        self._hook_ids = itertools.count(90_000_000_001)  # GitHub's delivery ids are a sequence of their own
+        self._hook_threads: list[threading.Thread] = []
 
     # --- time and ids -------------------------------------------------------------
 
@@ -679,6 +715,103 @@ class GitHubState:
                     return inst
             return None
 
+    # --- the App's webhook and its delivery log ---------------------------------------
+    #
+    # GitHub logs every attempt to deliver an event to the App's webhook and keeps the log for
+    # three days (REST "List deliveries for an app webhook"). A redelivery ("Redeliver a
+    # delivery for an app webhook") is a new attempt with `redelivery: true` and the same
+    # `guid`, re-signed with the webhook secret as it is now.
+
+    def record_delivery(self, event: str, payload: bytes | Mapping[str, Any], status_code: int | None = None,
+                        guid: str | None = None, delivered: bool = True, *, at: datetime | None = None,
+                        redelivery: bool = False) -> HookDelivery:
+        """Log an attempt GitHub made to deliver `event` to the App's webhook.
+
+        `delivered`: the payload did reach the webhook: when `app.webhook_url` is set it is
+        posted there now, signed, from the caller's thread. `status_code` is what GitHub
+        recorded (None: the webhook's own answer); it may differ from what the webhook
+        answered, as when GitHub gave up waiting (a 502 for a delivery the bot did journal).
+        With `delivered=False` nothing is sent: the delivery never reached the webhook."""
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        with self.lock:
+            attempt = self._new_attempt(event, body, guid or str(uuid.uuid4()), redelivery, at)
+            url, secret = self.app.webhook_url, self.app.webhook_secret
+        if delivered and url:
+            _send_hook(attempt, url, secret, self.app.id)
+        if status_code is not None:
+            attempt.status_code, attempt.status = status_code, _hook_status(status_code)
+        elif not (delivered and url):
+            raise ValueError("status_code is required when the delivery is not sent to a webhook_url")
+        with self.lock:
+            self.hook_deliveries.append(attempt)
+        return attempt
+
+    def hook_log(self) -> list[HookDelivery]:
+        """The delivery log as GitHub still keeps it (three days), oldest first."""
+        with self.lock:
+            cutoff = self.now() - HOOK_LOG_KEPT
+            return [d for d in self.hook_deliveries if d.delivered_at >= cutoff]
+
+    def hook_attempts(self, guid: str) -> list[HookDelivery]:
+        with self.lock:
+            return [d for d in self.hook_deliveries if d.guid == guid]
+
+    def redeliver_hook(self, delivery_id: int) -> HookDelivery | None:
+        """A new attempt at delivery `delivery_id`'s event (None if the log has no such delivery).
+
+        With a `webhook_url` the payload is posted from a background thread, and the attempt is
+        logged with the webhook's answer when it comes (`wait_for_hooks` waits for it); without
+        one it is logged at once as failed to connect."""
+        with self.lock:
+            original = next((d for d in self.hook_log() if d.id == delivery_id), None)
+            if original is None:
+                return None
+            attempt = self._new_attempt(original.event, original.payload, original.guid, True, None)
+            url, secret = self.app.webhook_url, self.app.webhook_secret
+            if not url:
+                attempt.status_code, attempt.status = 502, "failed to connect"
+                self.hook_deliveries.append(attempt)
+                return attempt
+
+            def post() -> None:
+                _send_hook(attempt, url, secret, self.app.id)
+                with self.lock:
+                    self.hook_deliveries.append(attempt)
+
+            thread = threading.Thread(target=post, name=f"standin-redelivery-{delivery_id}", daemon=True)
+            self._hook_threads.append(thread)
+            thread.start()
+            return attempt
+
+    def wait_for_hooks(self, timeout: float = 15.0) -> None:
+        """Wait until every redelivery the stand-in is posting has been answered and logged."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                threads, self._hook_threads = self._hook_threads, []
+            if not threads:
+                return
+            for thread in threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+                if thread.is_alive():
+                    raise TimeoutError(f"a redelivery is still being posted after {timeout}s")
+
+    def _new_attempt(self, event: str, body: bytes, guid: str, redelivery: bool,
+                     at: datetime | None) -> HookDelivery:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = {}
+        data = data if isinstance(data, dict) else {}
+        action = data.get("action") if isinstance(data.get("action"), str) else None
+        installation = data.get("installation") if isinstance(data.get("installation"), dict) else {}
+        repository = data.get("repository") if isinstance(data.get("repository"), dict) else {}
+        return HookDelivery(id=next(self._hook_ids), guid=guid, event=event, action=action,
+                            installation_id=installation.get("id") if isinstance(installation.get("id"), int) else None,
+                            repository_id=repository.get("id") if isinstance(repository.get("id"), int) else None,
+                            delivered_at=at or self.now(), status_code=0, status="pending", payload=body,
+                            redelivery=redelivery, url=self.app.webhook_url)
+
     # --- test hooks -----------------------------------------------------------------
 
     @property
@@ -769,3 +902,44 @@ class GitHubState:
             self.rate_used[resource] = used
             reset = int((self._real_start + timedelta(hours=1)).timestamp())
             return used, reset
+
+
+def _hook_status(status_code: int) -> str:
+    """The `status` GitHub's delivery log shows beside a status code."""
+    if 200 <= status_code < 300:
+        return "OK"
+    return "failed to connect" if status_code in (0, 502) else f"Invalid HTTP Response: {status_code}"
+
+
+def _send_hook(attempt: HookDelivery, url: str, secret: str | None, app_id: int) -> None:
+    """POST the attempt's payload to the webhook as GitHub does (its headers, signed with
+    `secret`, 10 s timeout) and note the answer on the attempt."""
+    import httpx
+
+    from bot.signature import sign
+
+    headers = {
+        "Accept": "*/*",
+        "Content-Type": "application/json",
+        "User-Agent": "GitHub-Hookshot/standin",
+        "X-GitHub-Delivery": attempt.guid,
+        "X-GitHub-Event": attempt.event,
+        "X-GitHub-Hook-ID": "1",
+        "X-GitHub-Hook-Installation-Target-ID": str(app_id),
+        "X-GitHub-Hook-Installation-Target-Type": "integration",
+    }
+    if secret:
+        headers["X-Hub-Signature-256"] = sign(secret, attempt.payload)
+    attempt.request_headers = headers
+    started = time.monotonic()
+    try:
+        response = httpx.post(url, content=attempt.payload, headers=headers, timeout=10)
+    except httpx.TimeoutException:
+        attempt.status_code, attempt.status = 504, "timed out"
+    except httpx.HTTPError:
+        attempt.status_code, attempt.status = 502, "failed to connect"
+    else:
+        attempt.status_code, attempt.status = response.status_code, _hook_status(response.status_code)
+        attempt.response_headers = dict(response.headers)
+        attempt.response_body = response.text[:2000]
+    attempt.duration = round(time.monotonic() - started, 3)

@@ -133,3 +133,23 @@ def test_graphql_errors_are_reported_with_their_message(respx_mock, settings):
         "data": None, "errors": [{"type": "NOT_FOUND", "message": "Could not resolve to a Repository"}]}))
     with pytest.raises(PermanentError, match="Could not resolve"):
         run(GitHubApp(settings).installation(7).graphql("query { viewer { login } }"))
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_an_app_list_page_carries_githubs_cursor_over(respx_mock, settings):
+    link = '<https://api.github.com/app/hook/deliveries?per_page=100&cursor=v1_12077215967>; rel="next"'
+    pages = respx_mock.get("/app/hook/deliveries").mock(side_effect=[
+        httpx.Response(200, json=[{"id": 2}], headers={"Link": link}), httpx.Response(200, json=[{"id": 1}])])
+    app = GitHubApp(settings)
+
+    async def go():
+        first = await app.app_page("/app/hook/deliveries", params={"per_page": 100})
+        return first, await app.app_page("/app/hook/deliveries", params=first[1])
+
+    (data, following), last = run(go())
+    assert data == [{"id": 2}] and following == {"per_page": "100", "cursor": "v1_12077215967"}
+    assert last == ([{"id": 1}], None)
+    assert pages.calls[1].request.url.params["cursor"] == "v1_12077215967"
+    assert pages.calls[0].request.url.host == "api.github.test"       # the configured API, never the link's host
+    assert pages.calls[0].request.headers["authorization"].startswith("Bearer ")     # the App's JWT
+    assert app.counter.snapshot() == {"read": 2}

@@ -90,3 +90,13 @@ def test_serve_stops_with_one_line_naming_the_variable(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip() == "os2bot: APP_ID: expected a whole number, got 'x'"
+
+
+def test_background_intervals_default_and_turn_off(bot_env):
+    defaults = load_settings(bot_env, dotenv=False)
+    assert (defaults.sweep_interval, defaults.redeliver_interval) == (6 * 3600, 3600)
+    off = load_settings({**bot_env, "SWEEP_INTERVAL": "0", "REDELIVER_INTERVAL": "0"}, dotenv=False)
+    assert (off.sweep_interval, off.redeliver_interval) == (0, 0)
+    assert load_settings({**bot_env, "REDELIVER_INTERVAL": "600"}, dotenv=False).redeliver_interval == 600
+    with pytest.raises(SettingsError, match="^REDELIVER_INTERVAL: expected a number of seconds"):
+        load_settings({**bot_env, "REDELIVER_INTERVAL": "hourly"}, dotenv=False)
