@@ -1,5 +1,5 @@
 """One served Jira stand-in for the session, a fresh world per test in the flavour the test
-asks for (`cloud` or `datacenter`), and the real `jira` library
+asks for (`cloud` or `datacenter`), and the real `jira` library / the bot's JiraClient
 authenticated as the bot's account."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import pytest
 from jira import JIRA
 
+from bot.jira import JiraClient
 from bot.sandbox.jira import JiraStandin
 from bot.sandbox.jira_state import JiraState
-from tests.jira.support import World
+from tests.jira.support import World, make_client
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +45,9 @@ def library(world: World, jira_server: JiraStandin) -> JIRA:
     jira._session.max_retry_delay = 0.05
     return jira
 
+
+@pytest.fixture
+def client(world: World, jira_server: JiraStandin) -> Iterator[JiraClient]:
+    made = make_client(world, jira_server.url)
+    yield made
+    made.close()

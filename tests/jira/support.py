@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bot.jira import JiraClient
 from bot.sandbox.jira_state import JiraState, JiraUser
+from bot.settings import load_settings
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "jira"
 BOT_EMAIL = "os2bot@os2.eu"
@@ -52,3 +54,7 @@ class World:
         env.update(extra)
         return env
 
+
+def make_client(world: World, url: str, **env: str) -> JiraClient:
+    settings = load_settings(world.env(url, **env), dotenv=False)
+    return JiraClient(settings, max_retry_delay=0.05)
