@@ -253,6 +253,10 @@ class ProjectSpec:
     category_id: int | None = None
     url: str | None = None
 
+    def __post_init__(self) -> None:
+        if not self.marker.strip():
+            raise ValueError("a ProjectSpec needs a marker: without one any project under the key would pass as ours")
+
     def full_description(self) -> str:
         if self.marker in self.description:
             return self.description

@@ -274,7 +274,8 @@ def project_categories(ctx: Ctx) -> Reply:
 
 
 def list_projects(ctx: Ctx) -> Reply:
-    return 200, [project_summary(ctx, p) for p in sorted(ctx.state.projects.values(), key=lambda p: p.key)]
+    return 200, [project_summary(ctx, p) for p in sorted(ctx.state.projects.values(), key=lambda p: p.key)
+                 if not p.trashed]
 
 
 def _project(ctx: Ctx, key_or_id: str) -> JiraProject:
@@ -314,7 +315,7 @@ def create_project(ctx: Ctx) -> Reply:
         errors["projectName"] = NAME_MISSING
     elif len(name) > state.max_name_length:
         errors["projectName"] = NAME_TOO_LONG.format(n=state.max_name_length)
-    elif any(p.name.lower() == name.strip().lower() for p in state.projects.values()):
+    elif any(p.name.lower() == name.strip().lower() and not p.trashed for p in state.projects.values()):
         errors["projectName"] = NAME_TAKEN
     key = body.get("key")
     errors.update(state.key_errors(key if isinstance(key, str) else None))

@@ -121,6 +121,7 @@ class JiraProject:
     url: str | None = None
     actors: dict[int, list[Actor]] = field(default_factory=dict)   # role id → actors
     created_by: str | None = None
+    trashed: bool = False              # Cloud's trash: invisible, its key still taken
 
 
 @dataclass
@@ -282,6 +283,12 @@ class JiraState:
             return self._create(key=key, name=name, lead=self._user(lead).id, description=description,
                                 project_type_key=project_type_key, category_id=category_id)
 
+    def trash_project(self, key: str) -> None:
+        """Move a project to Jira Cloud's trash: it answers 404 and is listed nowhere, but its key
+        stays taken (for 60 days on Cloud)."""
+        with self.lock:
+            self.projects[key].trashed = True
+
     def add_actor(self, key: str, role: int | str, *, user: JiraUser | str | None = None, group: str | None = None) -> None:
         """Put a person or a group into a project role, as an administrator would in the web page."""
         with self.lock:
@@ -322,11 +329,10 @@ class JiraState:
 
     def find_project(self, key_or_id: str) -> JiraProject | None:
         """By key (case-sensitive, as the API documents) or by numeric id."""
-        if key_or_id in self.projects:
-            return self.projects[key_or_id]
-        if key_or_id.isdigit():
-            return next((p for p in self.projects.values() if p.id == int(key_or_id)), None)
-        return None
+        found = self.projects.get(key_or_id)
+        if found is None and key_or_id.isdigit():
+            found = next((p for p in self.projects.values() if p.id == int(key_or_id)), None)
+        return None if found is None or found.trashed else found
 
     def key_errors(self, key: str | None) -> dict[str, str]:
         """Jira's checks of a new project key, in its order; {} when the key is free and valid."""

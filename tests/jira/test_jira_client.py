@@ -126,6 +126,25 @@ def test_a_foreign_project_under_the_key_raises_foreign_project(world, client, s
     assert run(client.create_project(spec(world, key=key, name="OS2forms 2")))["key"] == "OS2FORMS2"
 
 
+def test_a_key_held_by_a_project_the_bot_cannot_see_is_foreign_too(world, client, state):
+    state.add_project("OS2FORMS", "OS2forms", lead=world.lars, description=MARKER)   # even with our marker
+    state.trash_project("OS2FORMS")          # Cloud's trash: 404 to everyone, the key still taken
+    assert run(client.project("OS2FORMS")) is None
+    with pytest.raises(ForeignProject) as foreign:
+        run(client.create_project(spec(world)))
+    assert foreign.value.project is None and "cannot see" in str(foreign.value)
+
+
+def test_a_spec_without_a_marker_is_refused(world):
+    with pytest.raises(ValueError, match="marker"):
+        spec(world, marker=" ")
+
+
+def test_the_marker_is_not_added_twice(world, client):
+    made = run(client.create_project(spec(world, description=f"OS2forms {MARKER}")))
+    assert made["description"] == f"OS2forms {MARKER}"
+
+
 def test_an_invalid_key_is_a_refusal_not_a_foreign_project(world, client, state):
     with pytest.raises(JiraRefused) as refused:
         run(client.create_project(spec(world, key="CON")))

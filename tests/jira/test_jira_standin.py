@@ -157,6 +157,15 @@ def test_validate_says_a_free_key_is_free_and_a_taken_one_taken(world, library):
         "projectKey": "A project with that project key already exists."}
 
 
+def test_a_trashed_project_is_gone_but_its_key_stays_taken(world, library, state):
+    create(library, **payload(world))
+    state.trash_project("OS2FORMS")
+    assert refusal(lambda: library.project("OS2FORMS")).status_code == 404
+    assert library.projects() == []
+    error = refusal(lambda: create(library, **payload(world)))
+    assert body(error)["errors"] == {"projectKey": "A project with that project key already exists."}
+
+
 def test_the_lead_must_exist(world, library):
     error = refusal(lambda: create(library, **{**payload(world), ("leadAccountId" if world.flavour == "cloud"
                                                                    else "lead"): "nobody"}))
