@@ -59,6 +59,8 @@ class Settings:
     jira_url: str | None = None
     jira_user: str | None = None
     jira_token: Secret | None = None
+    jira_flavour: str = "auto"        # auto (asks serverInfo) | cloud | datacenter
+    jira_timeout: float = 10.0        # seconds per Jira request
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def require_app(self) -> None:
@@ -174,6 +176,12 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     secret = env.get("WEBHOOK_SECRET", "")
     orgs = tuple(o.strip() for o in env.get("GITHUB_ORGS", "").split(",") if o.strip())
     jira_token = env.get("JIRA_TOKEN", "")
+    jira_user = env.get("JIRA_USER", "").strip() or None
+    jira_flavour = env.get("JIRA_FLAVOUR", "auto").strip().lower() or "auto"
+    if jira_flavour not in ("auto", "cloud", "datacenter"):
+        raise SettingsError(f"JIRA_FLAVOUR: expected auto, cloud or datacenter, got {jira_flavour[:20]!r}")
+    if jira_flavour == "cloud" and not jira_user:
+        raise SettingsError("JIRA_USER: Jira Cloud needs the account's e-mail address (with an API token in JIRA_TOKEN)")
 
     return Settings(
         app_id=_int(env, "APP_ID", None, minimum=1),
@@ -195,6 +203,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         sweep_interval=_interval(env, "SWEEP_INTERVAL", 6 * 3600.0),
         redeliver_interval=_interval(env, "REDELIVER_INTERVAL", 3600.0),
         jira_url=_url(env, "JIRA_URL", None),
-        jira_user=env.get("JIRA_USER", "").strip() or None,
+        jira_user=jira_user,
         jira_token=Secret(jira_token) if jira_token else None,
+        jira_flavour=jira_flavour,
+        jira_timeout=_float(env, "JIRA_TIMEOUT", 10.0),
     )

@@ -100,3 +100,23 @@ def test_background_intervals_default_and_turn_off(bot_env):
     assert load_settings({**bot_env, "REDELIVER_INTERVAL": "600"}, dotenv=False).redeliver_interval == 600
     with pytest.raises(SettingsError, match="^REDELIVER_INTERVAL: expected a number of seconds"):
         load_settings({**bot_env, "REDELIVER_INTERVAL": "hourly"}, dotenv=False)
+
+
+def test_jira_settings_default_to_auto_flavour_and_ten_seconds(bot_env):
+    s = load_settings({**bot_env, "JIRA_URL": "https://os2.atlassian.net/", "JIRA_USER": "bot@os2.eu",
+                       "JIRA_TOKEN": "t"}, dotenv=False)
+    assert (s.jira_url, s.jira_user, s.jira_flavour, s.jira_timeout) == ("https://os2.atlassian.net", "bot@os2.eu", "auto", 10.0)
+    s = load_settings({**bot_env, "JIRA_FLAVOUR": "DataCenter", "JIRA_TIMEOUT": "2.5"}, dotenv=False)
+    assert (s.jira_flavour, s.jira_timeout) == ("datacenter", 2.5)
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"JIRA_FLAVOUR": "server"}, "JIRA_FLAVOUR: expected auto, cloud or datacenter"),
+    ({"JIRA_TIMEOUT": "0"}, "JIRA_TIMEOUT: expected a positive number"),
+    ({"JIRA_URL": "jira.os2.eu"}, "JIRA_URL: expected an http(s) URL"),
+    ({"JIRA_FLAVOUR": "cloud", "JIRA_TOKEN": "t"}, "JIRA_USER: Jira Cloud needs the account's e-mail"),
+])
+def test_a_malformed_jira_setting_is_named(bot_env, env, expected):
+    with pytest.raises(SettingsError) as err:
+        load_settings({**bot_env, **env}, dotenv=False)
+    assert str(err.value).startswith(expected)
