@@ -28,8 +28,13 @@ class Services:
             from bot.onboarding.state_block import state_key
 
             key = state_key(self.settings.webhook_secret.get() if self.settings.webhook_secret else "")
+            jira = None
+            if self.settings.jira_url:
+                from bot.jira import JiraClient
+                jira = JiraClient(self.settings)
             self._reconciler = Reconciler(store=self.store, bot_login=await self.github.bot_login(), state_key=key,
-                                          jira_configured=bool(self.settings.jira_url))
+                                          jira_configured=jira is not None, jira=jira,
+                                          jira_url=self.settings.jira_url or "")
         return self._reconciler
 
 

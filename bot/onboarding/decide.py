@@ -104,6 +104,8 @@ class Inputs:
     owed: tuple[Owed, ...] = ()           # feedback the journal says is still owed
     comments_complete: bool = True        # every comment after the watermark was read
     refusals: Mapping[str, int] = field(default_factory=dict)   # login (lower) -> refusals answered this hour
+    jira_status: Mapping[str, Any] | None = None   # the last provisioning in Jira, from the journal
+    access: Any = None                    # config/access.yaml (AccessConfig); None: no step-3 provisioning
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Plan:
     state_source: str = "new"
     lost: bool = False
     refused: tuple[str, ...] = ()         # logins (lower) whose refused command is answered now, one each
+    jira: Any = None                      # the JiraPlan when the product's project is due (and Jira connected)
 
 
 def roles_of(inputs: Inputs, login: str, state: State) -> frozenset[str]:
@@ -185,13 +188,26 @@ def decide(inputs: Inputs) -> Plan:
         # a new body: a new serial, so no older block can ever win over this one
         seal = Seal(inputs.repo_id, issue.number if issue else None, serial + 1)
         desired = _desired(inputs, checks, state, seal)
+    jira = None
+    if inputs.jira_configured and inputs.access is not None and inputs.repo_id:
+        from bot.onboarding.provision import desired_jira
+        jira = desired_jira(state, inputs.facts, inputs.settings, inputs.access, inputs.repo_id,
+                            known_key=(inputs.jira_status or {}).get("key"))
     return Plan(desired, seal, tuple(comments), tuple(owed), tuple(log), trusted.source,
-                refused=tuple(refused) if issue is not None else ())
+                refused=tuple(refused) if issue is not None else (), jira=jira)
+
+
+def _results(inputs: Inputs, checks) -> Mapping[str, Any]:
+    """The checks' results, and the bot's own `jira_project` result from the last provisioning."""
+    from bot.onboarding.jira_step import result_from_status
+
+    jira = result_from_status(dict(inputs.jira_status)) if inputs.jira_status else None
+    return {**checks.by_id, "jira_project": jira} if jira is not None else checks.by_id
 
 
 def _desired(inputs: Inputs, checks, state: State, seal: Seal) -> DesiredIssue:
-    return compute_desired(inputs.process, inputs.settings, inputs.facts, checks.by_id, state, inputs.lang,
-                           target=checks.target_level, now=inputs.now, key=inputs.key, seal=seal)
+    return compute_desired(inputs.process, inputs.settings, inputs.facts, _results(inputs, checks), state,
+                           inputs.lang, target=checks.target_level, now=inputs.now, key=inputs.key, seal=seal)
 
 
 def _judge_edits(inputs: Inputs, state: State, checks, log: list) -> tuple[State, str | None]:
@@ -281,4 +297,5 @@ def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list[
 def _view_at(inputs: Inputs, state: State):
     """The checklist as it stands for `state`, with the checks run at the state's level."""
     checks = inputs.checks_at(state.level)
-    return compute_view(inputs.process, inputs.facts, checks.by_id, state, inputs.lang, target=checks.target_level)
+    return compute_view(inputs.process, inputs.facts, _results(inputs, checks), state, inputs.lang,
+                        target=checks.target_level)

@@ -191,8 +191,9 @@ def _item_view(
         if result is None:
             pending = item.pending.get(lang) if item.pending else None
             return ItemView(**base, done=False, status="pending", reason=pending)
-        link = _file_link(repo, result.path)
-        note = result.message if (not result.ok or result.status == Status.WARN) else None
+        link = result.details.get("url") or _file_link(repo, result.path)   # a Jira project, or a file
+        # a link outside the repository (the Jira project) comes with its one-line summary
+        note = result.message if (not result.ok or result.status == Status.WARN or result.details.get("url")) else None
         return ItemView(
             **base,
             done=result.ok,
@@ -200,7 +201,7 @@ def _item_view(
             reason=note or None,
             hint=(result.hint or None) if not result.ok or result.status == Status.WARN else None,
             link=link,
-            link_label=result.path if link else None,
+            link_label=(result.details.get("label") or result.path) if link else None,
         )
     if item.kind == "manual":
         tick = state.ticks.get(item.key)

@@ -12,33 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from bot.jira import product_marker
 from bot.onboarding.access import AccessConfig, approved
 from bot.onboarding.config import OrgSettings
 from bot.onboarding.model import RepoFacts, State, latest_decision
 
-KEY_MAX = 10
 _KEY_OK = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
-
-
-def product_marker(repo_id: str) -> str:
-    """Written into the project's description: the bot knows its own project by it."""
-    return f"[os2bot:product {repo_id}]"
-
-
-def key_candidates(repo_name: str) -> list[str]:
-    """Jira keys for a repository, best first: a letter first, A–Z and digits, 2–10 characters
-    (Jira's default rule). `os2forms` -> OS2FORMS; `os2-kitos-udvikling` -> OS2KITOSUD, then
-    OS2KITOSU2 … when a key is taken by a project that is not this product's."""
-    letters = re.sub(r"[^A-Z0-9]", "", repo_name.upper())
-    letters = letters.lstrip("0123456789") or "P"
-    if len(letters) < 2:
-        letters = (letters + "PRODUKT")[:2]
-    base = letters[:KEY_MAX]
-    keys = [base]
-    for n in range(2, 100):
-        suffix = str(n)
-        keys.append(base[:KEY_MAX - len(suffix)] + suffix)
-    return [k for k in keys if _KEY_OK.match(k)]
 
 
 def valid_key(key: str) -> bool:
@@ -49,7 +28,7 @@ def valid_key(key: str) -> bool:
 class JiraPlan:
     """The project as it should be, and who should be in which project role."""
 
-    keys: tuple[str, ...]            # keys to try, best first (the secretariat's key alone when given)
+    keys: tuple[str, ...]            # the secretariat's key, or the one recorded; () = made from the name
     name: str
     description: str
     marker: str
@@ -76,7 +55,7 @@ def desired_jira(state: State, facts: RepoFacts, settings: OrgSettings, access: 
     jira = dict(settings.jira or {})
     marker = product_marker(repo_id)
     asked = requested_key(state)
-    keys = (asked,) if asked else ((known_key,) if known_key else tuple(key_candidates(facts.name)))
+    keys = (asked,) if asked else ((known_key,) if known_key else ())
     people = dict(settings.people or {})
     users: dict[str, set[str]] = {}
     missing = []

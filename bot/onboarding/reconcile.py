@@ -37,6 +37,7 @@ from bot.onboarding.config import ConfigError, OrgSettings, Process, load_org_de
 from bot.onboarding.decide import Inputs, Plan, decide, reply_marker, trusted_state
 from bot.onboarding.escape import escape_inline
 from bot.onboarding.history import History, Revision, edits_since_bot, revision_from_node
+from bot.onboarding.access import load_access_config
 from bot.onboarding.identity import BotIdentity
 from bot.onboarding.model import DesiredIssue, Owed, RepoFacts
 from bot.onboarding.world import (
@@ -56,6 +57,7 @@ KNOWN_ISSUES = "onboarding_issue"       # store namespace: repo -> issue number 
 ORG_CONFIGS = "org_config"              # store namespace: org -> last valid `.github/os2bot.yml` text
 STATES = "state"                        # store namespace: repo -> {"seal", "state"}: the journal's copy
 REFUSALS = "refusals"                   # store namespace: repo|login -> times a refused command was answered
+JIRA_STATUS = "jira_status"             # store namespace: repo -> the last provisioning in Jira (the check result)
 OWED = "feedback_owed"                  # store namespace: repo -> feedback owed (decided, not yet given)
 _REPLY = re.compile(r"<!-- os2bot:reply (\d+) -->")
 MAX_ROUNDS = 3                          # re-read-before-write retries when people edit meanwhile
@@ -88,6 +90,8 @@ class Reconciler:
     org_defaults: dict = field(default_factory=load_org_defaults)
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     jira_configured: bool = False
+    jira: Any = None                     # bot.jira.JiraClient when JIRA_URL is set
+    jira_url: str = ""
     _parsed: dict = field(default_factory=dict, repr=False)   # (org, file digest) -> parsed settings or problems
 
     @property
@@ -316,7 +320,9 @@ class Reconciler:
             jira_configured=self.jira_configured, is_bot_comment=lambda c: c.by_us,
             owed=tuple(Owed.from_dict(o) for o in await self.store.aget(OWED, full.lower()) or ())
             if primary is not None else (),
-            comments_complete=comments_complete, refusals=refusals)
+            comments_complete=comments_complete, refusals=refusals,
+            jira_status=await self.store.aget(JIRA_STATUS, full.lower()) if primary is not None else None,
+            access=load_access_config())
         # decide: pure and CPU-bound (checks, rendering), so off the event loop
         plan = await asyncio.to_thread(decide, inputs)
         if log:
@@ -365,9 +371,34 @@ class Reconciler:
                                   json={"state": "closed", "state_reason": "not_planned"})
                 closed.append(dup.number)
         await self.store.aput(KNOWN_ISSUES, full.lower(), primary.number)
+        if await self._provision(client, full, primary, plan, lang, log):
+            return None   # Jira changed: another round shows it in the issue
         return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)),
                        comments=len(plan.comments) + replied, commands=len(plan.feedback), closed_duplicates=tuple(closed), problems=config_problems,
                        state_source=plan.state_source)
+
+    async def _provision(self, client, full: str, issue: IssueRecord, plan: Plan, lang: str, log) -> bool:
+        """Step 3 in Jira, when due and when what is wanted changed since the last time (a reconcile
+        with nothing to do asks Jira nothing). True when the recorded outcome changed."""
+        if plan.jira is None or self.jira is None:
+            return False
+        from bot.onboarding.jira_step import provision
+
+        wanted = hashlib.sha256(repr(plan.jira).encode()).hexdigest()[:16]
+        last = await self.store.aget(JIRA_STATUS, full.lower()) or {}
+        if last.get("ok") and last.get("wanted") == wanted:
+            return False
+        status = {**await provision(self.jira, plan.jira, known_key=last.get("key"), base_url=self.jira_url,
+                                    log=log), "wanted": wanted}
+        if log:
+            log.info("jira_provisioned", ok=status["ok"], key=status.get("key"), problem=status.get("problem"))
+        if not status["ok"] and status.get("problem") != last.get("problem"):
+            # one Danish comment naming what to fix and who can fix it; not repeated while unchanged
+            await client.rest("POST", f"/repos/{full}/issues/{issue.number}/comments", json={
+                "body": f"**Jira:** {status['problem']} {status.get('hint', '')}".strip()})
+        await self.store.aput(JIRA_STATUS, full.lower(), status)
+        shown = {k: last.get(k) for k in ("ok", "key", "url", "message", "problem")}
+        return shown != {k: status.get(k) for k in shown}
 
     async def _refusals(self, full: str, login: str) -> list[float]:
         """When this person's refused commands were answered in the last hour."""

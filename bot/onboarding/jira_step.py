@@ -1,0 +1,136 @@
+"""Step 3 in Jira: make the approved product's project and its grants exist, exactly once.
+
+Level-triggered like the rest of reconcile: each run reads what Jira has and adds only what is
+missing, so a redelivery, a second approval or a restart between "created" and "recorded"
+finds the one project again (by the product marker in its description), and a create whose
+answer was lost comes back as "key exists" for the bot's own project (bot/jira.py). A key
+held by a foreign project is never adopted: the next key is tried, or, when the secretariat
+chose the key, the issue says so. The outcome is the `jira_project` check result the issue
+shows, kept in the journal between reconciles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.checks.model import CheckResult, Status
+from bot.errors import PermanentError
+from bot.jira import ForeignProject, JiraRefused, ProjectSpec, project_key
+from bot.onboarding.provision import JiraPlan
+
+MAX_KEYS = 5
+
+
+def result_from_status(status: dict | None) -> CheckResult | None:
+    """The journal's record of the last provisioning as the `jira_project` check result."""
+    if not status:
+        return None
+    if status.get("ok"):
+        return CheckResult("jira_project", Status.PASS, status.get("message") or "",
+                           details={"url": status.get("url"), "label": status.get("key")})
+    return CheckResult("jira_project", Status.FAIL, status.get("problem") or "", hint=status.get("hint") or "",
+                       details={"url": status.get("url"), "label": status.get("key")} if status.get("url") else {})
+
+
+async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: str, log=None) -> dict[str, Any]:
+    """Make the project and the grants exist; the status to record (never raises a 4xx)."""
+    try:
+        project, key = await _project(jira, plan, known_key)
+        if project is None:
+            return {"ok": False, "key": None, "problem": f"Nøglen {key} bruges allerede af et andet projekt i Jira.",
+                    "hint": "OS2-sekretariatet vælger en anden nøgle med `/create-jira NØGLE`."}
+        url = f"{base_url.rstrip('/')}/browse/{key}"
+        problems, people, groups = await _grants(jira, key, plan)
+        missing = [f"`{login}`" for login in plan.missing_email]
+        if missing:
+            problems.append("Jira-kontoen kendes ikke for " + ", ".join(missing)
+                            + ": angiv e-mail med `/adgang add @bruger rolle e-mail`.")
+        if problems:
+            return {"ok": False, "key": key, "url": url, "problem": " ".join(problems),
+                    "hint": "OS2-sekretariatet eller koordinatoren retter det; botten prøver igen ved næste ændring."}
+        return {"ok": True, "key": key, "url": url,
+                "message": f"Projektet {key} er oprettet i Jira; {people} personer og {groups} grupper har adgang."}
+    except JiraRefused as exc:
+        if log:
+            log.warning("jira_refused", status=exc.status, error=str(exc)[:300])
+        who = ("en Jira-administrator skal give botten ret til at oprette projekter og styre projektroller, "
+               "eller OS2-sekretariatet opretter projektet og angiver nøglen med `/create-jira NØGLE`")
+        if exc.status == 401:
+            return {"ok": False, "key": known_key, "problem": "Jira afviste bottens login (401).",
+                    "hint": "Den, der driver botten, retter JIRA_USER og JIRA_TOKEN."}
+        if exc.status == 403:
+            return {"ok": False, "key": known_key, "problem": "Botten har ikke rettighed til dette i Jira (403).",
+                    "hint": who[0].upper() + who[1:] + "."}
+        return {"ok": False, "key": known_key, "problem": f"Jira afviste ændringen ({exc.status}): {exc}"[:400],
+                "hint": "OS2-sekretariatet retter det nævnte, fx med `/create-jira NØGLE`."}
+
+
+async def _project(jira, plan: JiraPlan, known_key: str | None) -> tuple[dict | None, str]:
+    """The product's project: the one recorded, else the first key that is free or already ours."""
+    if known_key:
+        found = await jira.project(known_key)
+        if found and plan.marker in (found.get("description") or ""):
+            return found, known_key
+    taken: set[str] = set()
+    asked = bool(plan.keys)
+    digits = await jira.flavour() == "cloud"       # Data Center's default key pattern has letters only
+    key = plan.keys[0] if asked else project_key(plan.name, taken, digits=digits)
+    for _ in range(MAX_KEYS):
+        found = await jira.project(key)
+        if found is not None and plan.marker in (found.get("description") or ""):
+            return found, key
+        if found is None:
+            try:
+                return await jira.create_project(await _spec(jira, plan, key)), key
+            except ForeignProject:
+                pass
+        taken.add(key)                             # a foreign project: never adopted
+        if asked:
+            return None, key
+        key = project_key(plan.name, taken, digits=digits)
+    return None, key
+
+
+async def _spec(jira, plan: JiraPlan, key: str) -> ProjectSpec:
+    lead = plan.lead
+    if lead and "@" in lead:
+        user = await jira.find_user(lead)
+        lead = user["id"] if user else None
+    if not lead:
+        me = await jira.myself()
+        lead = me.get("accountId") or me.get("name") or me.get("key")
+    return ProjectSpec(key=key, name=plan.name, lead=lead, marker=plan.marker, description=plan.description,
+                       project_type_key=plan.project_type, project_template_key=plan.template,
+                       permission_scheme=int(plan.permission_scheme) if plan.permission_scheme else None,
+                       category_id=int(plan.category) if plan.category else None)
+
+
+async def _grants(jira, key: str, plan: JiraPlan) -> tuple[list[str], int, int]:
+    """Add the declared people and groups to their project roles; only what is missing."""
+    problems: list[str] = []
+    roles = await jira.role_ids(key)
+    people = groups = 0
+    for role in sorted(set(plan.users) | set(plan.groups)):
+        role_id = roles.get(role)
+        if role_id is None:
+            problems.append(f"Projektrollen »{role}« findes ikke i projektet {key}.")
+            continue
+        ids = []
+        for email in sorted(plan.users.get(role, ())):
+            user = await jira.find_user(email)
+            if user is None:
+                problems.append(f"Ingen Jira-konto med e-mailen {email}.")
+                continue
+            ids.append(user["id"])
+        have = await jira.role_actors(key, role_id)
+        users = [i for i in ids if ("user", i) not in have]
+        wanted_groups = [g for g in sorted(plan.groups.get(role, ())) if ("group", g) not in have]
+        if users or wanted_groups:
+            try:
+                await jira.add_actors(key, role_id, users=users, groups=wanted_groups)
+            except PermanentError as exc:
+                problems.append(f"Rollen »{role}« kunne ikke opdateres: {exc}"[:300])
+                continue
+        people += len(ids)
+        groups += len(plan.groups.get(role, ()))
+    return problems, people, groups

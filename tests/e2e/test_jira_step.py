@@ -1,0 +1,110 @@
+"""Step 3 in Jira, end to end: the real server, the GitHub and Jira stand-ins over HTTP, the
+real `jira` library. The project and the grants exist exactly once, and only after approval."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.onboarding.ticks import read_ticks
+from bot.sandbox.harness import Bot
+from bot.sandbox.jira import JiraStandin
+from bot.sandbox.jira_state import JiraState
+from bot.sandbox.world import PRODUCT, SECRETARIAT
+
+REPO = f"OS2offdig/{PRODUCT}"          # its report meets level 1
+
+
+def key_for(server, taken=()):
+    """os2eksempel under Jira's rules: OS2EKSEMPE on Cloud, letters only (OSEKSEMPEL) on Data Center."""
+    from bot.jira import project_key
+    return project_key(PRODUCT, taken, digits=server.state.cloud)
+
+
+@pytest.fixture(params=["cloud", "datacenter"])
+def jira(request):
+    state = JiraState(request.param)
+    bot_user = state.add_user("OS2 bot", "os2bot@os2.eu", admin=True)
+    state.add_user("Karin Kommune", "karin@kommune.dk")
+    state.add_group("os2-sekretariatet")
+    server = JiraStandin(state)
+    server.start()
+    yield server, bot_user
+    server.stop()
+
+
+@pytest.fixture
+def bot(world, github, jira, tmp_path):
+    server, bot_user = jira
+    state = server.state
+    env = {"JIRA_URL": server.url, "JIRA_TOKEN": state.issue_token(bot_user), "JIRA_FLAVOUR": state.flavour}
+    if state.cloud:
+        env["JIRA_USER"] = bot_user.email
+    world.state.put_file("OS2offdig/.github", ".github/os2bot.yml",
+                         "jira:\n  groups: {Administrators: [os2-sekretariatet]}\n")
+    running = Bot(world=world, github_url=github.url, database=tmp_path / "bot.db", env=env).start()
+    yield running
+    running.stop()
+
+
+def approve_level_1(bot):
+    bot.person_comments(REPO, "/adgang add @kommune-karin kommune-ansvarlig karin@kommune.dk", SECRETARIAT)
+    bot.settle()
+    bot.person_comments(REPO, "/level 1\n/approve-match", SECRETARIAT)
+    bot.settle()
+
+
+def test_nothing_is_created_before_approval_then_one_project_with_its_grants(bot, jira):
+    server, _ = jira
+    bot.transfer(REPO)
+    bot.settle()
+    bot.person_comments(REPO, "/adgang add @kommune-karin kommune-ansvarlig karin@kommune.dk", SECRETARIAT)
+    bot.settle()
+    assert server.state.projects == {}                                   # not approved yet
+    KEY = key_for(server)
+    bot.person_comments(REPO, "/level 1\n/approve-match", SECRETARIAT)
+    bot.settle()
+    assert list(server.state.projects) == [KEY]
+    users = {i for kind, i in server.state.role_actors(KEY, "Users") if kind == "user"}
+    assert len(users) == 1
+    assert ("group", "os2-sekretariatet") in server.state.role_actors(KEY, "Administrators")
+    body = bot.the_issue(REPO).body
+    assert read_ticks(body)["jira-project"] and f"Projektet {KEY} er oprettet i Jira" in body   # (links: https only)
+    before = server.state.count()
+    bot.transfer(REPO)                                                    # nothing to do: Jira is not asked
+    bot.settle()
+    assert server.state.count() == before
+
+
+def test_a_lost_answer_to_the_create_still_gives_one_project(bot, jira):
+    server, _ = jira
+    bot.transfer(REPO)
+    bot.settle()
+    server.state.lose_answer_next(1, status=503, match=r"POST /rest/api/2/project$")
+    approve_level_1(bot)
+    assert list(server.state.projects) == [key_for(server)]
+    assert read_ticks(bot.the_issue(REPO).body)["jira-project"]
+
+
+def test_a_key_held_by_a_foreign_project_is_never_adopted(bot, jira):
+    server, bot_user = jira
+    KEY = key_for(server)
+    server.state.add_project(KEY, "Noget andet", lead=bot_user, description="Et andet projekt")
+    bot.transfer(REPO)
+    bot.settle()
+    approve_level_1(bot)
+    assert sorted(server.state.projects) == sorted([KEY, key_for(server, {KEY})])
+    assert "Et andet projekt" in server.state.project(KEY).description   # untouched
+
+
+def test_jira_refusing_the_bot_is_one_clear_danish_comment(bot, jira):
+    server, _ = jira
+    server.state.fail_next(5, status=403, match=r"POST /rest/api/2/project$")
+    bot.transfer(REPO)
+    bot.settle()
+    approve_level_1(bot)
+    bot.transfer(REPO)
+    bot.settle()
+    jira_comments = [r for r in bot.replies(REPO) if r.startswith("**Jira:**")]
+    assert len(jira_comments) == 1 and "rettighed" in jira_comments[0] and "/create-jira" in jira_comments[0]
+    assert not read_ticks(bot.the_issue(REPO).body)["jira-project"]
+    assert bot.dead_letters() == []
