@@ -108,3 +108,28 @@ def test_jira_refusing_the_bot_is_one_clear_danish_comment(bot, jira):
     assert len(jira_comments) == 1 and "rettighed" in jira_comments[0] and "/create-jira" in jira_comments[0]
     assert not read_ticks(bot.the_issue(REPO).body)["jira-project"]
     assert bot.dead_letters() == []
+
+
+def test_a_person_added_after_provisioning_gets_access_on_the_next_reconcile(bot, jira):
+    server, _ = jira
+    server.state.add_user("Lars Leverandør", "lars@leverandoer.dk")
+    bot.transfer(REPO)
+    bot.settle()
+    approve_level_1(bot)
+    KEY = key_for(server)
+    developers = len(server.state.role_actors(KEY, "Developers"))
+    bot.person_comments(REPO, "/adgang add @leverandoer-lars leverandoer lars@leverandoer.dk", SECRETARIAT)
+    bot.settle()
+    assert len(server.state.role_actors(KEY, "Developers")) == developers + 1
+    assert list(server.state.projects) == [KEY]
+
+
+def test_jira_down_then_up_is_provisioned_after_a_retry(bot, jira):
+    server, _ = jira
+    bot.transfer(REPO)
+    bot.settle()
+    server.state.fail_next(3, status=503, match=r"/rest/api/2/project")
+    approve_level_1(bot)
+    bot.settle(timeout=60)
+    assert list(server.state.projects) == [key_for(server)]
+    assert read_ticks(bot.the_issue(REPO).body)["jira-project"] and bot.dead_letters() == []
