@@ -6,7 +6,9 @@ not bill them against the rate limit in the same way), with wall time against a 
 measured in the same run: one bare GraphQL round trip to the same stand-in.
 
 Targets: a transfer onboarded in at most 6 requests; a reconcile with nothing to
-change in at most 2 requests and no write.
+change in at most 2 requests and no write. Jira (Cloud stand-in, counted by the bot's Jira
+client): provisioning one approved product in at most 8 requests, reads included; a
+reconcile with nothing new: 0 Jira requests.
 
     python bench/bench_api_cost.py
 """
@@ -25,6 +27,45 @@ sys.path.insert(0, str(ROOT))
 from bot.sandbox.github import GitHubStandin  # noqa: E402
 from bot.sandbox.world import PRODUCT, SECRETARIAT, build_world  # noqa: E402
 from bot.sandbox.harness import Bot, tick  # noqa: E402
+
+
+def jira_rows(world_factory) -> list[tuple[str, int, int]]:
+    """Requests the bot's Jira client makes: provisioning one product, then nothing to do."""
+    from bot.sandbox.github import GitHubStandin
+    from bot.sandbox.jira import JiraStandin
+    from bot.sandbox.jira_state import JiraState
+
+    world = world_factory()
+    repo = f"{world.org}/{PRODUCT}"
+    world.state.put_file(f"{world.org}/.github", ".github/os2bot.yml",
+                         "jira:\n  groups: {Administrators: [os2-sekretariatet]}\n")
+    jira = JiraState("cloud")
+    bot_user = jira.add_user("OS2 bot", "os2bot@os2.eu", admin=True)
+    jira.add_user("Karin Kommune", "karin@kommune.dk")
+    jira.add_group("os2-sekretariatet")
+    rows = []
+    with GitHubStandin(world.state) as github, JiraStandin(jira) as jira_server, tempfile.TemporaryDirectory() as tmp:
+        # JIRA_FLAVOUR set, as the README advises: `auto` adds one serverInfo per process
+        env = {"JIRA_URL": jira_server.url, "JIRA_USER": bot_user.email, "JIRA_TOKEN": jira.issue_token(bot_user),
+               "JIRA_FLAVOUR": "cloud"}
+        bot = Bot(world=world, github_url=github.url, database=Path(tmp) / "jira.db", env=env).start()
+        try:
+            bot.transfer(repo)
+            bot.settle()
+            bot.person_comments(repo, "/adgang add @kommune-karin kommune-ansvarlig karin@kommune.dk", SECRETARIAT)
+            bot.settle()
+            counter = bot.app.state.bot["services"]._reconciler.jira.counter
+            for name, action in (("provision one approved product", lambda: bot.person_comments(
+                    repo, "/level 1\n/approve-match", SECRETARIAT)), ("reconcile, nothing new", lambda: bot.transfer(repo))):
+                counter.reset()
+                action()
+                bot.settle()
+                rows.append((name, counter.api_requests, counter.writes))
+                if "-v" in sys.argv and counter.api_requests:
+                    print(name, [f"{r.method} {r.path}" for r in jira.requests][-counter.api_requests:])
+        finally:
+            bot.stop()
+    return rows
 
 
 def measure(bot: Bot, action) -> tuple[dict[str, int], float]:
@@ -93,6 +134,15 @@ def main() -> int:
     ok = transfer_requests <= 6 and idle_requests <= 2 and idle.get("write", 0) == 0
     print(f"transfer: {transfer_requests} requests (target <= 6); nothing to change: {idle_requests} requests, "
           f"{idle.get('write', 0)} writes (target <= 2, 0)")
+    print()
+    print("Jira requests (the bot's Jira client, Cloud stand-in)")
+    print(f"{'situation':<36}{'requests':>9}{'writes':>8}")
+    jira = jira_rows(build_world)
+    for name, requests, writes in jira:
+        print(f"{name:<36}{requests:>9}{writes:>8}")
+    jira_ok = jira[0][1] <= 8 and jira[1][1] == 0
+    print(f"Jira: provisioning {jira[0][1]} requests (target <= 8); nothing new: {jira[1][1]} (target 0)")
+    ok = ok and jira_ok
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1
 

@@ -122,9 +122,8 @@ async def _grants(jira, key: str, plan: JiraPlan) -> tuple[list[str], int, int]:
                 problems.append(f"Ingen Jira-konto med e-mailen {email}.")
                 continue
             ids.append(user["id"])
-        have = await jira.role_actors(key, role_id)
-        users = [i for i in ids if ("user", i) not in have]
-        wanted_groups = [g for g in sorted(plan.groups.get(role, ())) if ("group", g) not in have]
+        # added without reading first: those already there count as done (bot/jira.py)
+        users, wanted_groups = ids, sorted(plan.groups.get(role, ()))
         if users or wanted_groups:
             try:
                 await jira.add_actors(key, role_id, users=users, groups=wanted_groups)

@@ -19,6 +19,7 @@ a known number is cached in the store only to make that cheap.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import re
 import time
@@ -384,8 +385,11 @@ class Reconciler:
             return False
         from bot.onboarding.jira_step import provision
 
-        wanted = hashlib.sha256(repr(plan.jira).encode()).hexdigest()[:16]
         last = await self.store.aget(JIRA_STATUS, full.lower()) or {}
+        # what is wanted, less the key it already has: a plan unchanged since the last success asks nothing
+        same_key = plan.jira.keys == (last.get("key"),)
+        wanted = hashlib.sha256(repr(dataclasses.replace(plan.jira, keys=() if same_key else plan.jira.keys))
+                                .encode()).hexdigest()[:16]
         if last.get("ok") and last.get("wanted") == wanted:
             return False
         status = {**await provision(self.jira, plan.jira, known_key=last.get("key"), base_url=self.jira_url,
