@@ -119,6 +119,7 @@ class Plan:
     lost: bool = False
     refused: tuple[str, ...] = ()         # logins (lower) whose refused command is answered now, one each
     jira: Any = None                      # the JiraPlan when the product's project is due (and Jira connected)
+    github: Any = None                    # the GitHubPlan (teams, coordinators' team) once approved
 
 
 def roles_of(inputs: Inputs, login: str, state: State) -> frozenset[str]:
@@ -193,8 +194,12 @@ def decide(inputs: Inputs) -> Plan:
         from bot.onboarding.provision import desired_jira
         jira = desired_jira(state, inputs.facts, inputs.settings, inputs.access, inputs.repo_id,
                             known_key=(inputs.jira_status or {}).get("key"))
+    github = None
+    if inputs.access is not None and issue is not None:
+        from bot.onboarding.provision import desired_github
+        github = desired_github(state, inputs.facts, inputs.settings)
     return Plan(desired, seal, tuple(comments), tuple(owed), tuple(log), trusted.source,
-                refused=tuple(refused) if issue is not None else (), jira=jira)
+                refused=tuple(refused) if issue is not None else (), jira=jira, github=github)
 
 
 def _results(inputs: Inputs, checks) -> Mapping[str, Any]:
@@ -247,9 +252,9 @@ def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list[
     for comment in sorted(issue.comments, key=lambda c: c.id):
         if comment.id <= state.seen_through:
             continue
-        state = mark_seen(state, comment.id)
         if comment.author_is_bot:
-            continue   # a bot's (ours or another App's): never a command
+            continue   # a bot's (ours or another App's): never a command, and not worth a write to pass
+        state = mark_seen(state, comment.id)
         commands = parse_commands(comment.body)
         ours = [(c, registry.find(c.name)) for c in commands]
         if not any(spec or unknown(c, registry, lang) for c, spec in ours):

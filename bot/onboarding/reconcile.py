@@ -58,6 +58,7 @@ KNOWN_ISSUES = "onboarding_issue"       # store namespace: repo -> issue number 
 ORG_CONFIGS = "org_config"              # store namespace: org -> last valid `.github/os2bot.yml` text
 STATES = "state"                        # store namespace: repo -> {"seal", "state"}: the journal's copy
 REFUSALS = "refusals"                   # store namespace: repo|login -> times a refused command was answered
+GITHUB_ACCESS = "github_access"         # store namespace: repo -> the last step-3 run on GitHub (and what the bot added)
 JIRA_STATUS = "jira_status"             # store namespace: repo -> the last provisioning in Jira (the check result)
 OWED = "feedback_owed"                  # store namespace: repo -> feedback owed (decided, not yet given)
 _REPLY = re.compile(r"<!-- os2bot:reply (\d+) -->")
@@ -372,11 +373,30 @@ class Reconciler:
                                   json={"state": "closed", "state_reason": "not_planned"})
                 closed.append(dup.number)
         await self.store.aput(KNOWN_ISSUES, full.lower(), primary.number)
+        await self._github_access(client, full, primary, plan, log)
         if await self._provision(client, full, primary, plan, lang, log):
             return None   # Jira changed: another round shows it in the issue
         return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)),
                        comments=len(plan.comments) + replied, commands=len(plan.feedback), closed_duplicates=tuple(closed), problems=config_problems,
                        state_source=plan.state_source)
+
+    async def _github_access(self, client, full: str, issue: IssueRecord, plan: Plan, log) -> None:
+        """Step 3 on GitHub, when due and changed since the last success; a refusal is one comment."""
+        if plan.github is None:
+            return
+        from bot.onboarding.github_step import provision as provision_github
+
+        last = await self.store.aget(GITHUB_ACCESS, full.lower()) or {}
+        wanted = hashlib.sha256(repr(plan.github).encode()).hexdigest()[:16]
+        if last.get("ok") and last.get("wanted") == wanted:
+            return
+        owner, name = full.split("/", 1)
+        status = {**await provision_github(client, owner, name, plan.github, last.get("added") or [], log),
+                  "wanted": wanted}
+        if not status["ok"] and status.get("problem") != last.get("problem"):
+            await client.rest("POST", f"/repos/{full}/issues/{issue.number}/comments", json={
+                "body": f"**GitHub:** {status['problem']} {status.get('hint', '')}".strip()})
+        await self.store.aput(GITHUB_ACCESS, full.lower(), status)
 
     async def _provision(self, client, full: str, issue: IssueRecord, plan: Plan, lang: str, log) -> bool:
         """Step 3 in Jira, when due and when what is wanted changed since the last time (a reconcile

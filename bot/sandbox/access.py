@@ -114,12 +114,14 @@ def repo_access(state: GitHubState, caller: Caller, owner: str, name: str, *, wr
     return repo
 
 
-def org_access(state: GitHubState, caller: Caller, org: str, permission: str = "members") -> None:
-    """Org-private data (teams, memberships) is for an installation on that org."""
+def org_access(state: GitHubState, caller: Caller, org: str, permission: str = "members",
+               level: str = "read") -> None:
+    """Org-private data (teams, memberships) is for an installation on that org; changing it
+    needs the permission at `level` "write" (members:write to manage teams)."""
     if caller.kind == "app":
         raise StandinError(403, NOT_ACCESSIBLE)
     if caller.installation is None or caller.installation.account.lower() != org.lower():
         raise StandinError(404, "Not Found")
     granted = (caller.token.permissions if caller.token else {}).get(permission, "none")
-    if LEVELS.get(granted, 0) < LEVELS["read"]:
+    if LEVELS.get(granted, 0) < LEVELS[level]:
         raise StandinError(403, NOT_ACCESSIBLE)

@@ -607,6 +607,60 @@ def team_membership(ctx: Ctx, org: str, team_slug: str, username: str) -> Reply:
                        "role": membership.role, "state": membership.state})
 
 
+def _team(ctx: Ctx, org: str, team_slug: str, level: str = "read"):
+    org_access(ctx.state, ctx.caller, org, level=level)
+    team = ctx.state.teams.get((org.lower(), team_slug.lower()))
+    if team is None:
+        raise StandinError(404, "Not Found")
+    return team
+
+
+def create_team(ctx: Ctx, org: str) -> Reply:
+    """POST /orgs/{org}/teams: the slug is the name in lower case with runs of other characters as -."""
+    org_access(ctx.state, ctx.caller, org, level="write")
+    body = ctx.body if isinstance(ctx.body, dict) else {}
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise StandinError(422, "Validation Failed", [{"resource": "Team", "code": "missing_field", "field": "name"}])
+    slug = re.sub(r"[^a-z0-9_]+", "-", name.lower()).strip("-")
+    if (org.lower(), slug) in ctx.state.teams:
+        raise StandinError(422, "Validation Failed",
+                           [{"resource": "Team", "code": "custom", "field": "name", "message": "Name must be unique for this org"}])
+    ctx.state.add_team(org, slug, name=name, description=body.get("description"),
+                       privacy=body.get("privacy") or "secret")
+    return Reply(201, get_team(ctx, org, slug).body)
+
+
+def put_team_membership(ctx: Ctx, org: str, team_slug: str, username: str) -> Reply:
+    team = _team(ctx, org, team_slug, "write")
+    role = (ctx.body or {}).get("role", "member") if isinstance(ctx.body, dict) else "member"
+    ctx.state.add_team_member(org, team.slug, username, role=role)
+    return Reply(200, {"url": f"{ctx.urls.api}/teams/{team.id}/memberships/{username}", "role": role, "state": "active"})
+
+
+def delete_team_membership(ctx: Ctx, org: str, team_slug: str, username: str) -> Reply:
+    team = _team(ctx, org, team_slug, "write")
+    ctx.state.remove_team_member(org, team.slug, username)
+    return Reply(204)
+
+
+def list_team_members(ctx: Ctx, org: str, team_slug: str) -> Reply:
+    team = _team(ctx, org, team_slug)
+    return Reply(200, [{"login": m, "id": ctx.state.users[m.lower()].id, "type": "User"} for m in team.members])
+
+
+def put_team_repo(ctx: Ctx, org: str, team_slug: str, owner: str, name: str) -> Reply:
+    """PUT /orgs/{org}/teams/{team}/repos/{owner}/{repo}: needs members:write and the repository's
+    administration:write, as GitHub asks of an App."""
+    team = _team(ctx, org, team_slug, "write")
+    repo = repo_access(ctx.state, ctx.caller, owner, name, write=True, permission="administration")
+    permission = (ctx.body or {}).get("permission", "push") if isinstance(ctx.body, dict) else "push"
+    if permission not in ("pull", "triage", "push", "maintain", "admin"):
+        raise StandinError(422, "Validation Failed")
+    team.repos[repo.full_name.lower()] = permission
+    return Reply(204)
+
+
 def get_team(ctx: Ctx, org: str, team_slug: str) -> Reply:
     """GET /orgs/{org}/teams/{team_slug}: the fields of GitHub's "team-full" the bot may read."""
     org_access(ctx.state, ctx.caller, org)
@@ -690,6 +744,11 @@ route("POST", f"{R}/labels", create_repo_label)
 route("GET", f"{R}/labels/{{}}", get_repo_label)
 route("GET", "/orgs/{}/teams/{}/memberships/{}", team_membership)
 route("GET", "/orgs/{}/teams/{}", get_team)
+route("POST", "/orgs/{}/teams", create_team)
+route("PUT", "/orgs/{}/teams/{}/memberships/{}", put_team_membership)
+route("DELETE", "/orgs/{}/teams/{}/memberships/{}", delete_team_membership)
+route("GET", "/orgs/{}/teams/{}/members", list_team_members)
+route("PUT", "/orgs/{}/teams/{}/repos/{}/{}", put_team_repo)
 route("GET", "/orgs/{}/members/{}", org_member)
 route("GET", "/orgs/{}/public_members/{}", org_public_member)
 

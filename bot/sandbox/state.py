@@ -247,6 +247,7 @@ class Team:
     description: str | None = None
     privacy: str = "closed"
     members: dict[str, TeamMembership] = field(default_factory=dict)
+    repos: dict[str, str] = field(default_factory=dict)   # "owner/name" -> permission the team has on it
 
 
 @dataclass

@@ -125,7 +125,9 @@ class World:
 def build_world(*, secretariat_team: str = "os2-sekretariatet", board_team: str = "os2-bestyrelsen",
                 product: bool = True) -> World:
     state = GitHubState()
-    installation = state.add_installation(ORG)
+    # the permissions app.yml asks for
+    installation = state.add_installation(ORG, permissions={
+        "issues": "write", "contents": "read", "metadata": "read", "members": "write", "administration": "write"})
     state.add_team_member(ORG, secretariat_team, SECRETARIAT)
     state.add_team_member(ORG, board_team, BOARD_MEMBER)
     state.add_user(CONTRIBUTOR)
