@@ -450,10 +450,10 @@ class JiraClient:
         body = {kind: values for kind, values in body.items() if values}
         self.jira._session.post(self._url(f"project/{key}/role/{role_id}"), data=json.dumps(body))
 
-    def _add_actors(self, key: str, role_id: int, wanted: set[tuple[str, str]]) -> None:
+    def _add_actors(self, key: str, role_id: int, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
         try:
             self._post_actors(key, role_id, wanted)
-            return
+            return wanted
         except JIRAError as exc:
             if exc.status_code != 400:
                 raise
@@ -464,13 +464,17 @@ class JiraClient:
                 raise          # none was there: the refusal is about something else
         if missing:
             self._post_actors(key, role_id, missing)
+        return missing
 
-    async def add_actors(self, key: str, role_id: int, users: Iterable[str] = (), groups: Iterable[str] = ()) -> None:
+    async def add_actors(self, key: str, role_id: int, users: Iterable[str] = (), groups: Iterable[str] = ()
+                         ) -> set[tuple[str, str]]:
         """Put people (accountIds on Cloud, usernames on Data Center) and groups (names) into a
-        project role. Those already there count as done."""
+        project role. Those already there count as done. Returns the actors this call added (those
+        already there were not the bot's grant, so the bot will never take them away)."""
         wanted = {("user", u) for u in users} | {("group", g) for g in groups}
-        if wanted:
-            await self._run(f"POST project/{key}/role/{role_id}", self._add_actors, key, role_id, wanted)
+        if not wanted:
+            return set()
+        return await self._run(f"POST project/{key}/role/{role_id}", self._add_actors, key, role_id, wanted)
 
     def _remove_actor(self, key: str, role_id: int, kind: str, ident: str) -> None:
         try:

@@ -32,23 +32,27 @@ def result_from_status(status: dict | None) -> CheckResult | None:
                        details={"url": status.get("url"), "label": status.get("key")} if status.get("url") else {})
 
 
-async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: str, log=None) -> dict[str, Any]:
-    """Make the project and the grants exist; the status to record (never raises a 4xx)."""
+async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: str, log=None,
+                    granted: list | None = None) -> dict[str, Any]:
+    """Make the project and the grants exist, and take back grants the bot made that are no longer
+    declared (`granted`: [role, kind, id] the bot added earlier); the status to record (never raises a 4xx)."""
+    mine = {tuple(g) for g in (granted or [])}
     try:
         project, key = await _project(jira, plan, known_key)
         if project is None:
             return {"ok": False, "key": None, "problem": f"Nøglen {key} bruges allerede af et andet projekt i Jira.",
                     "hint": "OS2-sekretariatet vælger en anden nøgle med `/create-jira NØGLE`."}
         url = f"{base_url.rstrip('/')}/browse/{key}"
-        problems, people, groups = await _grants(jira, key, plan)
+        problems, people, groups, mine = await _grants(jira, key, plan, mine if known_key == key else set())
         missing = [f"`{login}`" for login in plan.missing_email]
         if missing:
             problems.append("Jira-kontoen kendes ikke for " + ", ".join(missing)
                             + ": angiv e-mail med `/adgang add @bruger rolle e-mail`.")
+        granted_now = sorted([list(g) for g in mine])
         if problems:
-            return {"ok": False, "key": key, "url": url, "problem": " ".join(problems),
+            return {"ok": False, "key": key, "url": url, "problem": " ".join(problems), "granted": granted_now,
                     "hint": "OS2-sekretariatet eller koordinatoren retter det; botten prøver igen ved næste ændring."}
-        return {"ok": True, "key": key, "url": url,
+        return {"ok": True, "key": key, "url": url, "granted": granted_now,
                 "message": f"Projektet {key} er oprettet i Jira; {people} personer og {groups} grupper har adgang."}
     except JiraRefused as exc:
         if log:
@@ -105,11 +109,13 @@ async def _spec(jira, plan: JiraPlan, key: str) -> ProjectSpec:
                        category_id=int(plan.category) if plan.category else None)
 
 
-async def _grants(jira, key: str, plan: JiraPlan) -> tuple[list[str], int, int]:
-    """Add the declared people and groups to their project roles; only what is missing."""
+async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str], int, int, set]:
+    """Add the declared people and groups to their project roles, and take out what the bot
+    itself added earlier and is no longer declared (`mine`: (role, kind, id)); never anyone else."""
     problems: list[str] = []
     roles = await jira.role_ids(key)
     people = groups = 0
+    wanted: set[tuple[str, str, str]] = set()
     for role in sorted(set(plan.users) | set(plan.groups)):
         role_id = roles.get(role)
         if role_id is None:
@@ -124,12 +130,21 @@ async def _grants(jira, key: str, plan: JiraPlan) -> tuple[list[str], int, int]:
             ids.append(user["id"])
         # added without reading first: those already there count as done (bot/jira.py)
         users, wanted_groups = ids, sorted(plan.groups.get(role, ()))
-        if users or wanted_groups:
+        wanted |= {(role, "user", u) for u in users} | {(role, "group", g) for g in wanted_groups}
+        if [u for u in users if (role, "user", u) not in mine] or [g for g in wanted_groups if (role, "group", g) not in mine]:
             try:
-                await jira.add_actors(key, role_id, users=users, groups=wanted_groups)
+                added = await jira.add_actors(key, role_id, users=users, groups=wanted_groups)
+                mine |= {(role, kind, ident) for kind, ident in added}
             except PermanentError as exc:
                 problems.append(f"Rollen »{role}« kunne ikke opdateres: {exc}"[:300])
                 continue
         people += len(ids)
         groups += len(plan.groups.get(role, ()))
-    return problems, people, groups
+    for role, kind, ident in sorted(mine - wanted):      # declared no more, and the bot's own grant
+        if role in roles:
+            try:
+                await jira.remove_actor(key, roles[role], **{kind: ident})
+                mine.discard((role, kind, ident))
+            except PermanentError as exc:
+                problems.append(f"Adgangen for {ident} i rollen »{role}« kunne ikke fjernes: {exc}"[:300])
+    return problems, people, groups, mine

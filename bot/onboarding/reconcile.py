@@ -413,7 +413,7 @@ class Reconciler:
         if last.get("ok") and last.get("wanted") == wanted:
             return False
         status = {**await provision(self.jira, plan.jira, known_key=last.get("key"), base_url=self.jira_url,
-                                    log=log), "wanted": wanted}
+                                    log=log, granted=last.get("granted")), "wanted": wanted}
         if log:
             log.info("jira_provisioned", ok=status["ok"], key=status.get("key"), problem=status.get("problem"))
         if not status["ok"] and status.get("problem") != last.get("problem"):

@@ -133,3 +133,24 @@ def test_jira_down_then_up_is_provisioned_after_a_retry(bot, jira):
     bot.settle(timeout=60)
     assert list(server.state.projects) == [key_for(server)]
     assert read_ticks(bot.the_issue(REPO).body)["jira-project"] and bot.dead_letters() == []
+
+
+def test_access_removed_takes_back_only_the_grant_the_bot_made(bot, jira):
+    server, _ = jira
+    lars = server.state.add_user("Lars Leverandør", "lars@leverandoer.dk")
+    bot.transfer(REPO)
+    bot.settle()
+    approve_level_1(bot)
+    KEY = key_for(server)
+    lars_id = lars.id
+    bot.person_comments(REPO, "/adgang add @leverandoer-lars leverandoer lars@leverandoer.dk", SECRETARIAT)
+    bot.settle()
+    assert ("user", lars_id) in server.state.role_actors(KEY, "Developers")
+    server.state.add_group("leverandoer-gruppe")
+    server.state.add_actor(KEY, "Developers", group="leverandoer-gruppe")     # a Jira admin's own grant
+    bot.person_comments(REPO, "/adgang remove @leverandoer-lars", SECRETARIAT)
+    bot.settle()
+    developers = server.state.role_actors(KEY, "Developers")
+    assert ("user", lars_id) not in developers and ("group", "leverandoer-gruppe") in developers
+    karin = {i for kind, i in server.state.role_actors(KEY, "Users") if kind == "user"}
+    assert len(karin) == 1                                                        # the others stay
