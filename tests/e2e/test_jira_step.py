@@ -154,3 +154,16 @@ def test_access_removed_takes_back_only_the_grant_the_bot_made(bot, jira):
     assert ("user", lars_id) not in developers and ("group", "leverandoer-gruppe") in developers
     karin = {i for kind, i in server.state.role_actors(KEY, "Users") if kind == "user"}
     assert len(karin) == 1                                                        # the others stay
+
+
+def test_a_restart_between_create_and_record_finds_the_one_project(bot, jira, world, tmp_path):
+    server, _ = jira
+    bot.transfer(REPO)
+    bot.settle()
+    approve_level_1(bot)
+    KEY = key_for(server)
+    bot.restart(database=tmp_path / "after-crash.db")          # the journal's record is gone
+    bot.person_comments(REPO, "/create-jira", SECRETARIAT)     # provisioning runs again from nothing
+    bot.settle()
+    assert list(server.state.projects) == [KEY]
+    assert read_ticks(bot.the_issue(REPO).body)["jira-project"]
