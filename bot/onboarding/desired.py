@@ -100,19 +100,20 @@ def compute_view(
         regression=state.meta.onboarded_at is not None and not all_done,
         decisions=tuple(_decision_view(process, d, lang) for d in state.decisions),
         closing=process.text("closing", lang),
-        access=_access_views(state, lang),
+        access=_access_views(state, lang, check_results.get("jira_project")),
     )
 
 
-def _access_views(state: State, lang: str) -> tuple[AccessView, ...]:
+def _access_views(state: State, lang: str, jira: CheckResult | None = None) -> tuple[AccessView, ...]:
     config = load_access_config()
     due = approved(state)
+    done = None if jira is None else jira.ok
     rows = []
     for a in state.access:
         role = config.roles.get(a.role)
         rows.append(AccessView(login=a.login, role=(role.name.get(lang) if role else a.role),
                                github=role.github_permission if role else "–", jira=role.jira_role if role else "–",
-                               email=a.email, approved=due))
+                               email=a.email, approved=due, provisioned=done if due else None))
     return tuple(rows)
 
 

@@ -251,6 +251,7 @@ class AccessView:
     jira: str                 # the Jira project role
     email: str | None
     approved: bool            # provisioning is due (the product is approved)
+    provisioned: bool | None = None   # Jira's step: True done, False failed, None not run (or no Jira)
 
 
 @dataclass(frozen=True)

@@ -167,3 +167,11 @@ def test_a_restart_between_create_and_record_finds_the_one_project(bot, jira, wo
     bot.settle()
     assert list(server.state.projects) == [KEY]
     assert read_ticks(bot.the_issue(REPO).body)["jira-project"]
+
+
+def test_who_has_access_shows_that_access_is_given(bot, jira):
+    bot.transfer(REPO)
+    bot.settle()
+    approve_level_1(bot)
+    body = bot.the_issue(REPO).body
+    assert "| ansvarlig i kommunen | triage | Users | ✅ har adgang |" in body
