@@ -197,7 +197,7 @@ def decide(inputs: Inputs) -> Plan:
     github = None
     if inputs.access is not None and issue is not None:
         from bot.onboarding.provision import desired_github
-        github = desired_github(state, inputs.facts, inputs.settings)
+        github = desired_github(state, inputs.facts, inputs.settings, inputs.access)
     return Plan(desired, seal, tuple(comments), tuple(owed), tuple(log), trusted.source,
                 refused=tuple(refused) if issue is not None else (), jira=jira, github=github)
 

@@ -1,5 +1,6 @@
-"""Step 3 on GitHub: the configured teams get their permission on the approved product's
-repository, and the coordinators are kept in the product's own team (maintain).
+"""Step 3 on GitHub: the declared people get their access role's permission on the approved
+product's repository, the configured teams theirs, and the coordinators are kept in the
+product's own team (maintain).
 
 Level-triggered and the bot's own: the coordinators' team is created once (found again by its
 slug), a coordinator is added when the issue names them, and only members the bot itself added
@@ -14,11 +15,20 @@ from bot.errors import PermanentError
 from bot.onboarding.provision import GitHubPlan
 
 
-async def provision(client, owner: str, name: str, plan: GitHubPlan, added: list[str], log=None) -> dict[str, Any]:
-    """The status to record: {"ok", "problem", "hint", "added"} (members the bot put in its team)."""
+async def provision(client, owner: str, name: str, plan: GitHubPlan, added: list[str], log=None,
+                    collaborators: list[str] | None = None) -> dict[str, Any]:
+    """The status to record: {"ok", "problem", "hint", "added", "collaborators"}: the members the
+    bot put in its team, and the people it gave access to the repository itself."""
     problems: list[str] = []
     mine = {m.lower() for m in added}
+    given = {c.lower() for c in (collaborators or [])}
     try:
+        for login, permission in sorted(plan.people.items()):     # the declared people, by access role
+            await client.rest("PUT", f"/repos/{owner}/{name}/collaborators/{login}", json={"permission": permission})
+            given.add(login.lower())
+        for login in sorted(given - {p.lower() for p in plan.people}):   # declared no more: only the bot's own
+            await client.rest("DELETE", f"/repos/{owner}/{name}/collaborators/{login}")
+            given.discard(login)
         for team, permission in sorted(plan.teams.items()):
             try:
                 await client.rest("PUT", f"/orgs/{owner}/teams/{team}/repos/{owner}/{name}",
@@ -47,11 +57,11 @@ async def provision(client, owner: str, name: str, plan: GitHubPlan, added: list
     except PermanentError as exc:
         if log:
             log.warning("github_access_refused", status=exc.status, error=str(exc)[:300])
-        return {"ok": False, "added": sorted(mine),
+        return {"ok": False, "added": sorted(mine), "collaborators": sorted(given),
                 "problem": f"GitHub afviste at give adgang til repositoriet ({exc.status}).",
                 "hint": "Den, der driver botten, giver appen tilladelserne members: write og administration: write "
                         "(se app.yml), eller en organisationsejer giver holdene adgang i hånden."}
     if problems:
-        return {"ok": False, "added": sorted(mine), "problem": " ".join(problems),
+        return {"ok": False, "added": sorted(mine), "collaborators": sorted(given), "problem": " ".join(problems),
                 "hint": "En organisationsejer opretter holdet eller retter `github.teams` i .github/os2bot.yml."}
-    return {"ok": True, "added": sorted(mine)}
+    return {"ok": True, "added": sorted(mine), "collaborators": sorted(given)}

@@ -86,13 +86,17 @@ class GitHubPlan:
     teams: Mapping[str, str]
     coordinator_team: str | None
     coordinators: tuple[str, ...]
+    people: Mapping[str, str] = field(default_factory=dict)   # declared login -> permission (access role)
 
 
-def desired_github(state: State, facts: RepoFacts, settings: OrgSettings) -> GitHubPlan | None:
+def desired_github(state: State, facts: RepoFacts, settings: OrgSettings,
+                   access: AccessConfig | None = None) -> GitHubPlan | None:
     if not approved(state):
         return None
     github = dict(settings.github or {})
     template = github.get("coordinator_team")
     team = template.replace("{repo}", facts.name).lower() if template else None
+    people = {a.login: access.roles[a.role].github_permission for a in state.access
+              if access is not None and a.role in access.roles}
     return GitHubPlan(teams=dict(github.get("teams") or {}), coordinator_team=team,
-                      coordinators=tuple(state.coordinators))
+                      coordinators=tuple(state.coordinators), people=people)

@@ -391,8 +391,8 @@ class Reconciler:
         if last.get("ok") and last.get("wanted") == wanted:
             return
         owner, name = full.split("/", 1)
-        status = {**await provision_github(client, owner, name, plan.github, last.get("added") or [], log),
-                  "wanted": wanted}
+        status = {**await provision_github(client, owner, name, plan.github, last.get("added") or [], log,
+                                           collaborators=last.get("collaborators") or []), "wanted": wanted}
         if not status["ok"] and status.get("problem") != last.get("problem"):
             await client.rest("POST", f"/repos/{full}/issues/{issue.number}/comments", json={
                 "body": f"**GitHub:** {status['problem']} {status.get('hint', '')}".strip()})

@@ -661,6 +661,28 @@ def put_team_repo(ctx: Ctx, org: str, team_slug: str, owner: str, name: str) -> 
     return Reply(204)
 
 
+def put_collaborator(ctx: Ctx, owner: str, name: str, username: str) -> Reply:
+    """PUT /repos/{owner}/{repo}/collaborators/{username} (administration:write). GitHub invites
+    people outside the organisation; the stand-in gives the permission at once (201 like an
+    invitation the first time, 204 when the person already had access)."""
+    repo = repo_access(ctx.state, ctx.caller, owner, name, write=True, permission="administration")
+    permission = (ctx.body or {}).get("permission", "push") if isinstance(ctx.body, dict) else "push"
+    role = {"pull": "read", "push": "write"}.get(permission, permission)
+    if role not in PERMISSION_ROLES:
+        raise StandinError(422, "Validation Failed")
+    had = any(login.lower() == username.lower() for login in repo.collaborators)
+    ctx.state.add_collaborator(repo.full_name, username, role)
+    return Reply(204) if had else Reply(201, {"permissions": permission})
+
+
+def delete_collaborator(ctx: Ctx, owner: str, name: str, username: str) -> Reply:
+    repo = repo_access(ctx.state, ctx.caller, owner, name, write=True, permission="administration")
+    for login in list(repo.collaborators):
+        if login.lower() == username.lower():
+            del repo.collaborators[login]
+    return Reply(204)
+
+
 def get_team(ctx: Ctx, org: str, team_slug: str) -> Reply:
     """GET /orgs/{org}/teams/{team_slug}: the fields of GitHub's "team-full" the bot may read."""
     org_access(ctx.state, ctx.caller, org)
@@ -720,6 +742,8 @@ route("GET", R, get_repo)
 route("GET", f"{R}/contents", get_contents)
 route("GET", f"{R}/contents/{{path}}", get_contents)
 route("GET", f"{R}/collaborators/{{}}/permission", collaborator_permission)
+route("PUT", f"{R}/collaborators/{{}}", put_collaborator)
+route("DELETE", f"{R}/collaborators/{{}}", delete_collaborator)
 route("GET", f"{R}/issues", list_issues)
 route("POST", f"{R}/issues", create_issue)
 route("GET", f"{R}/issues/comments/{{}}", get_comment)

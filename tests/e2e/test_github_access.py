@@ -55,3 +55,16 @@ def test_without_the_permissions_the_issue_says_once_what_to_do(bot, world):
     bot.settle()
     said = [r for r in bot.replies(REPO) if r.startswith("**GitHub:**")]
     assert len(said) == 1 and "members: write" in said[0] and bot.dead_letters() == []
+
+
+def test_a_declared_person_gets_their_roles_permission_and_loses_only_what_the_bot_gave(bot, world):
+    bot.transfer(REPO)
+    bot.settle()
+    bot.person_comments(REPO, "/adgang add @leverandoer-lars leverandoer\n/level 1\n/approve-match", SECRETARIAT)
+    bot.settle()
+    assert world.state.repo(REPO).collaborators.get("leverandoer-lars") == "write"    # push
+    world.state.add_collaborator(REPO, "egen-erik", "read")                            # someone's own grant
+    bot.person_comments(REPO, "/adgang remove @leverandoer-lars", SECRETARIAT)
+    bot.settle()
+    assert "leverandoer-lars" not in world.state.repo(REPO).collaborators
+    assert world.state.repo(REPO).collaborators.get("egen-erik") == "read"
