@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.sandbox import gql, rest
+from bot.sandbox.serving import StateHolder
 from bot.sandbox.access import Caller, identify
 from bot.sandbox.render import Urls
 from bot.sandbox.state import Fault, GitHubState, LoggedRequest, StandinError
@@ -28,13 +29,6 @@ SECONDARY_DOCS = ("https://docs.github.com/free-pro-team@latest/rest/overview/ra
 
 def request_id() -> str:
     return ":".join(secrets.token_hex(n).upper() for n in (2, 2, 3, 3, 4))
-
-
-class StateHolder:
-    """Lets one running server serve a fresh world per test (set `.state`)."""
-
-    def __init__(self, state: GitHubState):
-        self.state = state
 
 
 def create_app(state: GitHubState | StateHolder) -> Starlette:

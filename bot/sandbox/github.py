@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from bot.sandbox.app import StateHolder, create_app
+from bot.sandbox.app import create_app
 from bot.sandbox.gql import schema as graphql_schema
-from bot.sandbox.serving import serve_in_thread
+from bot.sandbox.serving import StandinServer, StateHolder
 from bot.sandbox.state import (
     App,
     Comment,
@@ -40,47 +40,19 @@ __all__ = [
 ]
 
 
-class GitHubStandin:
-    """A stand-in server on a background thread. `state` may be replaced while it runs,
-    so a test session can keep one server and give each test a fresh world."""
+class GitHubStandin(StandinServer):
+    """GitHub's stand-in on a background thread (see StandinServer)."""
 
-    def __init__(self, state: GitHubState, host: str = "127.0.0.1", port: int = 0):
-        self._holder = StateHolder(state)
-        self.host, self.port = host, port
-        self._serving = None
+    state: GitHubState
 
-    @property
-    def state(self) -> GitHubState:
-        return self._holder.state
-
-    @state.setter
-    def state(self, state: GitHubState) -> None:
-        self._holder.state = state
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+    def app(self, holder: StateHolder):
+        return create_app(holder)
 
     def start(self, warm_graphql: bool = False) -> str:
-        """Start serving on `port` (0 = a free port) and return the base url."""
+        """Start serving; `warm_graphql` builds GitHub's schema first (about 1.5 s)."""
         if warm_graphql:
             graphql_schema()
-        self._serving = serve_in_thread(create_app(self._holder), host=self.host, port=self.port)
-        url = self._serving.__enter__()
-        self.port = int(url.rsplit(":", 1)[1])
-        return url
-
-    def stop(self) -> None:
-        if self._serving is not None:
-            self._serving.__exit__(None, None, None)
-            self._serving = None
-
-    def __enter__(self) -> GitHubStandin:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return super().start()
 
 
 @contextmanager

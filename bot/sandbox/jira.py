@@ -46,7 +46,7 @@ from bot.sandbox.jira_state import (
     JiraUser,
     LoggedRequest,
 )
-from bot.sandbox.serving import serve_in_thread
+from bot.sandbox.serving import StandinServer, StateHolder
 
 __all__ = ["JiraError", "JiraStandin", "JiraState", "create_jira_app"]
 
@@ -501,13 +501,6 @@ ANONYMOUS = frozenset({server_info})
 
 # --- the app ----------------------------------------------------------------------------------------
 
-class StateHolder:
-    """Lets one running server serve a fresh world per test (set `.state`)."""
-
-    def __init__(self, state: JiraState):
-        self.state = state
-
-
 def create_jira_app(state: JiraState | StateHolder) -> Starlette:
     holder = state if isinstance(state, StateHolder) else StateHolder(state)
 
@@ -594,41 +587,10 @@ def fault_reply(fault: Fault) -> tuple[int, Any, dict[str, str]]:
     return fault.status, {"errorMessages": [phrase], "errors": {}}, headers
 
 
-class JiraStandin:
-    """A stand-in Jira on a background thread. `state` may be replaced while it runs."""
+class JiraStandin(StandinServer):
+    """Jira's stand-in on a background thread (see StandinServer)."""
 
-    def __init__(self, state: JiraState, host: str = "127.0.0.1", port: int = 0):
-        self._holder = StateHolder(state)
-        self.host, self.port = host, port
-        self._serving = None
+    state: JiraState
 
-    @property
-    def state(self) -> JiraState:
-        return self._holder.state
-
-    @state.setter
-    def state(self, state: JiraState) -> None:
-        self._holder.state = state
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def start(self) -> str:
-        """Start serving on `port` (0 = a free port) and return the base url."""
-        self._serving = serve_in_thread(create_jira_app(self._holder), host=self.host, port=self.port)
-        url = self._serving.__enter__()
-        self.port = int(url.rsplit(":", 1)[1])
-        return url
-
-    def stop(self) -> None:
-        if self._serving is not None:
-            self._serving.__exit__(None, None, None)
-            self._serving = None
-
-    def __enter__(self) -> JiraStandin:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def app(self, holder: StateHolder):
+        return create_jira_app(holder)

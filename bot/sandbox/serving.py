@@ -37,3 +37,55 @@ def serve_in_thread(app, *, host: str = "127.0.0.1", port: int = 0, startup_time
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+class StateHolder:
+    """Lets one running server serve a fresh world per test (set `.state`)."""
+
+    def __init__(self, state):
+        self.state = state
+
+
+class StandinServer:
+    """A stand-in (GitHub's, Jira's) on a background thread. `state` may be replaced while it
+    runs, so a test session can keep one server and give each test a fresh world."""
+
+    def __init__(self, state, host: str = "127.0.0.1", port: int = 0):
+        self._holder = StateHolder(state)
+        self.host, self.port = host, port
+        self._serving = None
+
+    def app(self, holder: StateHolder):
+        """The ASGI app serving `holder.state`."""
+        raise NotImplementedError
+
+    @property
+    def state(self):
+        return self._holder.state
+
+    @state.setter
+    def state(self, state) -> None:
+        self._holder.state = state
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> str:
+        """Start serving on `port` (0 = a free port) and return the base url."""
+        self._serving = serve_in_thread(self.app(self._holder), host=self.host, port=self.port)
+        url = self._serving.__enter__()
+        self.port = int(url.rsplit(":", 1)[1])
+        return url
+
+    def stop(self) -> None:
+        if self._serving is not None:
+            self._serving.__exit__(None, None, None)
+            self._serving = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
