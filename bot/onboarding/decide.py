@@ -104,6 +104,7 @@ class Inputs:
     owed: tuple[Owed, ...] = ()           # feedback the journal says is still owed
     comments_complete: bool = True        # every comment after the watermark was read
     refusals: Mapping[str, int] = field(default_factory=dict)   # login (lower) -> refusals answered this hour
+    trusted: Trusted | None = None        # computed already by the read phase (else here)
     jira_status: Mapping[str, Any] | None = None   # the last provisioning in Jira, from the journal
     access: Any = None                    # config/access.yaml (AccessConfig); None: no step-3 provisioning
 
@@ -147,7 +148,8 @@ def decide(inputs: Inputs) -> Plan:
     if issue is None:
         trusted = Trusted(Sealed(State(), Seal(inputs.repo_id, None, 0)), "new", None)
     else:
-        trusted = trusted_state(issue.body, inputs.history, inputs.journal, inputs.key, inputs.repo_id, issue.number)
+        trusted = inputs.trusted or trusted_state(issue.body, inputs.history, inputs.journal, inputs.key,
+                                                  inputs.repo_id, issue.number)
     if trusted.sealed is not None and trusted.source != "journal" and inputs.history is not None \
             and inputs.history.bot_write_deleted:
         # the bot's newest write was deleted from the history and the journal has no copy: what

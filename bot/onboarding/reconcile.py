@@ -238,10 +238,10 @@ class Reconciler:
                 writers.add(login.lower())
         return frozenset(writers)
 
-    def _watermark(self, issue: IssueRecord, history: History | None, journal, repo_id) -> int:
-        trusted = trusted_state(issue.body, history, journal if isinstance(journal, dict) else None,
-                                self.state_key, repo_id, issue.number)
-        return trusted.sealed.state.seen_through if trusted.sealed else 0
+    def _trusted(self, issue: IssueRecord, history: History | None, journal, repo_id):
+        """The trusted state, once per reconcile: read needs its watermark, decide the rest."""
+        return trusted_state(issue.body, history, journal if isinstance(journal, dict) else None,
+                             self.state_key, repo_id, issue.number)
 
     async def _older_comments(self, client, full: str, issue: IssueRecord, seen_through: int):
         """Comments before the last 100, read back to the watermark (a busy issue must not hide a
@@ -302,9 +302,11 @@ class Reconciler:
         writers: frozenset[str] = frozenset()
         refusals: dict[str, int] = {}
         comments_complete = True
+        trusted = None
         if primary is not None:
             # decoding sealed blocks and parsing comments is CPU work: off the event loop
-            seen_through = await asyncio.to_thread(self._watermark, primary, history, journal, world.repo_id)
+            trusted = await asyncio.to_thread(self._trusted, primary, history, journal, world.repo_id)
+            seen_through = trusted.sealed.state.seen_through if trusted.sealed else 0
             primary, comments_complete = await self._older_comments(client, full, primary, seen_through)
             people, writer_people = await asyncio.to_thread(self._people, primary, history, seen_through)
             teams = await self._teams(client, owner, people, settings)
@@ -322,7 +324,7 @@ class Reconciler:
             jira_configured=self.jira_configured, is_bot_comment=lambda c: c.by_us,
             owed=tuple(Owed.from_dict(o) for o in await self.store.aget(OWED, full.lower()) or ())
             if primary is not None else (),
-            comments_complete=comments_complete, refusals=refusals,
+            comments_complete=comments_complete, refusals=refusals, trusted=trusted,
             jira_status=await self.store.aget(JIRA_STATUS, full.lower()) if primary is not None else None,
             access=load_access_config())
         # decide: pure and CPU-bound (checks, rendering), so off the event loop
