@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.errors import PermanentError
+from bot.onboarding.escape import escape_inline
 from bot.onboarding.provision import GitHubPlan
 
 
@@ -36,7 +37,7 @@ async def provision(client, owner: str, name: str, plan: GitHubPlan, added: list
             except PermanentError as exc:
                 if exc.status != 404:
                     raise
-                problems.append(f"Holdet »{team}« findes ikke i {owner}.")
+                problems.append(f"Holdet »{escape_inline(team)}« findes ikke i {escape_inline(owner)}.")
         if plan.coordinator_team:
             team = plan.coordinator_team
             if await client.rest_or_none("GET", f"/orgs/{owner}/teams/{team}") is None:

@@ -16,9 +16,15 @@ from typing import Any
 from bot.checks.model import CheckResult, Status
 from bot.errors import PermanentError
 from bot.jira import ForeignProject, JiraRefused, ProjectSpec, project_key
+from bot.onboarding.escape import escape_inline, login as safe_login
 from bot.onboarding.provision import JiraPlan
 
 MAX_KEYS = 5
+
+
+def _said(exc: Exception) -> str:
+    """What Jira answered, safe to put in the issue (it may quote people's text)."""
+    return escape_inline(str(exc)[:300])
 
 
 def result_from_status(status: dict | None) -> CheckResult | None:
@@ -44,7 +50,7 @@ async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: st
                     "hint": "OS2-sekretariatet vælger en anden nøgle med `/create-jira NØGLE`."}
         url = f"{base_url.rstrip('/')}/browse/{key}"
         problems, people, groups, mine = await _grants(jira, key, plan, mine if known_key == key else set())
-        missing = [f"`{login}`" for login in plan.missing_email]
+        missing = [safe_login(login) for login in plan.missing_email]
         if missing:
             problems.append("Jira-kontoen kendes ikke for " + ", ".join(missing)
                             + ": angiv e-mail med `/adgang add @bruger rolle e-mail`.")
@@ -65,7 +71,7 @@ async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: st
         if exc.status == 403:
             return {"ok": False, "key": known_key, "problem": "Botten har ikke rettighed til dette i Jira (403).",
                     "hint": who[0].upper() + who[1:] + "."}
-        return {"ok": False, "key": known_key, "problem": f"Jira afviste ændringen ({exc.status}): {exc}"[:400],
+        return {"ok": False, "key": known_key, "problem": f"Jira afviste ændringen ({exc.status}): {_said(exc)}",
                 "hint": "OS2-sekretariatet retter det nævnte, fx med `/create-jira NØGLE`."}
 
 
@@ -119,13 +125,13 @@ async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str],
     for role in sorted(set(plan.users) | set(plan.groups)):
         role_id = roles.get(role)
         if role_id is None:
-            problems.append(f"Projektrollen »{role}« findes ikke i projektet {key}.")
+            problems.append(f"Projektrollen »{escape_inline(role)}« findes ikke i projektet {key}.")
             continue
         ids = []
         for email in sorted(plan.users.get(role, ())):
             user = await jira.find_user(email)
             if user is None:
-                problems.append(f"Ingen Jira-konto med e-mailen {email}.")
+                problems.append(f"Ingen Jira-konto med e-mailen {escape_inline(email)}.")
                 continue
             ids.append(user["id"])
         # added without reading first: those already there count as done (bot/jira.py)
@@ -136,7 +142,7 @@ async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str],
                 added = await jira.add_actors(key, role_id, users=users, groups=wanted_groups)
                 mine |= {(role, kind, ident) for kind, ident in added}
             except PermanentError as exc:
-                problems.append(f"Rollen »{role}« kunne ikke opdateres: {exc}"[:300])
+                problems.append(f"Rollen »{escape_inline(role)}« kunne ikke opdateres: {_said(exc)}")
                 continue
         people += len(ids)
         groups += len(plan.groups.get(role, ()))
@@ -146,5 +152,5 @@ async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str],
                 await jira.remove_actor(key, roles[role], **{kind: ident})
                 mine.discard((role, kind, ident))
             except PermanentError as exc:
-                problems.append(f"Adgangen for {ident} i rollen »{role}« kunne ikke fjernes: {exc}"[:300])
+                problems.append(f"Adgangen for {escape_inline(ident)} i rollen »{escape_inline(role)}« kunne ikke fjernes: {_said(exc)}")
     return problems, people, groups, mine

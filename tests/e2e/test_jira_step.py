@@ -195,3 +195,13 @@ def test_a_level_2_product_gets_nothing_before_the_boards_approval(bot, jira, wo
     bot.settle()
     assert len(server.state.projects) == 1
     assert read_ticks(bot.the_issue(LEVEL2).body)["jira-project"]
+
+
+def test_jira_refusing_with_400_is_one_comment_with_what_jira_said_escaped(bot, jira):
+    server, _ = jira
+    server.state.fail_next(5, status=400, match=r"POST /rest/api/2/project$")
+    bot.transfer(REPO)
+    bot.settle()
+    approve_level_1(bot)
+    [said] = [r for r in bot.replies(REPO) if r.startswith("**Jira:**")]
+    assert "400" in said and "<" not in said.split("**Jira:**", 1)[1].split("`/create-jira")[0]
