@@ -200,6 +200,7 @@ def _item_view(
             done=result.ok,
             status="done" if result.ok else "open",
             reason=note or None,
+            warn=result.ok and result.status == Status.WARN,
             hint=(result.hint or None) if not result.ok or result.status == Status.WARN else None,
             link=link,
             link_label=(result.details.get("label") or result.path) if link else None,

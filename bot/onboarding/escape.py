@@ -20,7 +20,9 @@ _INLINE_PUNCT = re.compile(r"([\\`*_\[\]|~])")
 _LEADING_BLOCK = re.compile(r"^(\s*)([#>+=\-]|\d+[.)])")
 _LEADING_COMMAND = re.compile(r"^(\s*)/", re.MULTILINE)
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
-_SAFE_URL = re.compile(r"^https://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%!$&'*+,;=:@/?#-]*)?$")
+# https anywhere; plain http only on this machine (the stand-ins, a Jira run locally)
+_SAFE_URL = re.compile(r"^(?:https://[A-Za-z0-9.-]+|http://(?:127\.0\.0\.1|localhost))(?::\d+)?"
+                       r"(?:/[A-Za-z0-9._~%!$&'*+,;=:@/?#-]*)?$")
 
 
 def _html(text: str) -> str:

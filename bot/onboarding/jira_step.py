@@ -59,7 +59,8 @@ async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: st
             return {"ok": False, "key": key, "url": url, "problem": " ".join(problems), "granted": granted_now,
                     "hint": "OS2-sekretariatet eller koordinatoren retter det; botten prøver igen ved næste ændring."}
         return {"ok": True, "key": key, "url": url, "granted": granted_now,
-                "message": f"Projektet {key} er oprettet i Jira; {people} personer og {groups} grupper har adgang."}
+                "message": f"Projektet {key} er oprettet i Jira; {_count(people, 'person', 'personer')} og "
+                           f"{_count(groups, 'gruppe', 'grupper')} har adgang."}
     except JiraRefused as exc:
         if log:
             log.warning("jira_refused", status=exc.status, error=str(exc)[:300])
@@ -154,3 +155,7 @@ async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str],
             except PermanentError as exc:
                 problems.append(f"Adgangen for {escape_inline(ident)} i rollen »{escape_inline(role)}« kunne ikke fjernes: {_said(exc)}")
     return problems, people, groups, mine
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

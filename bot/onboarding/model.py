@@ -209,7 +209,8 @@ class ItemView:
     recommended: bool
     done: bool
     status: ItemStatus  # "pending": a check item with no result yet
-    reason: str | None = None  # check message when not met (or a warning when met)
+    reason: str | None = None  # check message when not met (or a warning or a summary when met)
+    warn: bool = False  # met, with a warning
     hint: str | None = None
     link: str | None = None  # to the file the check result is about
     link_label: str | None = None

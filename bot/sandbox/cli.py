@@ -1,9 +1,11 @@
 """`os2bot sandbox`: the whole bot on this machine, no accounts needed.
 
-Starts the GitHub stand-in with an OS2 organisation and an example product, starts the
-bot against it with a throwaway App key, delivers GitHub's real `repository.transferred`
-payload, shows the onboarding issue the bot opened, then lets the secretariat place the
-product on a level by command. `--serve` keeps both running to play with.
+Starts the GitHub and Jira stand-ins with an OS2 organisation and an example product,
+starts the bot against them with a throwaway App key, delivers GitHub's real
+`repository.transferred` payload, and plays step 1 to 3: the secretariat declares who gets
+access and a coordinator, places the product on level 1 and approves the match; the bot
+creates the Jira project with its grants and the coordinators' GitHub team. Prints the
+onboarding issue, the Jira project and the GitHub team. `--serve` keeps it all running.
 """
 
 from __future__ import annotations
@@ -27,24 +29,34 @@ def run(args: argparse.Namespace) -> int:
     from bot.log import configure_logging
     from bot.sandbox.github import serve_github_standin
     from bot.sandbox.harness import SECRET, Bot
-    from bot.sandbox.world import CONTRIBUTOR, ORG, PRODUCT, SECRETARIAT, build_world
+    from bot.sandbox.jira import JiraStandin
+    from bot.sandbox.world import (CONTRIBUTOR, ORG, ORG_CONFIG, PRODUCT, SANDBOX_ACCESS, SECRETARIAT, build_jira,
+                                   build_world)
 
     console = Console()
     world = build_world()
+    world.state.put_file(f"{ORG}/.github", ".github/os2bot.yml", ORG_CONFIG + SANDBOX_ACCESS)
+    jira = build_jira()
     full_name = f"{ORG}/{PRODUCT}"
     configure_logging("warning", "console")
     with tempfile.TemporaryDirectory(prefix="os2bot-sandbox-") as tmp, serve_github_standin(world.state) as github_url:
-        bot = Bot(world=world, github_url=github_url, database=Path(tmp) / "sandbox.db").start()
+        jira.start()
+        bot = Bot(world=world, github_url=github_url, database=Path(tmp) / "sandbox.db",
+                  env=jira_environment(jira)).start()
         try:
-            console.print(f"[bold]GitHub stand-in[/] {github_url}   [bold]bot[/] {bot.url}")
+            console.print(f"[bold]GitHub stand-in[/] {github_url}   [bold]Jira stand-in[/] {jira.url}   "
+                          f"[bold]bot[/] {bot.url}")
             response = bot.transfer(full_name)
             console.print(f"repository.transferred for {full_name}: HTTP {response.status_code} {response.json()}")
             bot.settle(args.timeout)
-            comment = f"/level 1\n/coordinator add @{CONTRIBUTOR}"
-            console.print(f"\n{SECRETARIAT} (OS2-sekretariatet) comments: {comment!r}")
-            bot.person_comments(full_name, comment, SECRETARIAT)
-            bot.settle(args.timeout)
+            for comment in (f"/adgang add @{CONTRIBUTOR} kommune-ansvarlig karin@kommune.dk\n"
+                            f"/coordinator add @{CONTRIBUTOR}",
+                            "/level 1\n/approve-match"):
+                console.print(f"\n{SECRETARIAT} (OS2-sekretariatet) comments: {comment!r}")
+                bot.person_comments(full_name, comment, SECRETARIAT)
+                bot.settle(args.timeout)
             _report(console, bot, full_name)
+            _report_access(console, world, jira.state, full_name)
             if args.serve:
                 console.print(f"\nServing. Send signed deliveries to {bot.url}/api/github/webhooks "
                               f"(secret {SECRET!r}). Ctrl-C stops.")
@@ -56,7 +68,47 @@ def run(args: argparse.Namespace) -> int:
             stats = bot.app.state.bot["store"].stats()
         finally:
             bot.stop()
-    return 0 if stats.dead == 0 and stats.pending == 0 and bot.onboarding_issues(full_name) else 1
+            jira.stop()
+    provisioned = len(jira.state.projects) == 1
+    return 0 if stats.dead == 0 and stats.pending == 0 and bot.onboarding_issues(full_name) and provisioned else 1
+
+
+def jira_environment(jira) -> dict[str, str]:
+    """The bot's Jira settings for the stand-in: its admin user's token (Cloud: e-mail + API token)."""
+    user = next(u for u in jira.state.users.values() if u.email == "os2bot@os2.eu")
+    env = {"JIRA_URL": jira.url, "JIRA_TOKEN": jira.state.issue_token(user), "JIRA_FLAVOUR": jira.state.flavour}
+    if jira.state.cloud:
+        env["JIRA_USER"] = user.email
+    return env
+
+
+def _report_access(console, world, jira_state, full_name: str) -> None:
+    """Step 3 as the stand-ins hold it: the Jira project with its role members, the GitHub teams."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Jira (stand-in)")
+    for column in ("project", "role", "members"):
+        table.add_column(column)
+    for key, project in sorted(jira_state.projects.items()):
+        for role_id, actors in sorted(project.actors.items()):
+            role = jira_state.roles.get(role_id, (str(role_id),))[0]
+            shown = [a.value if a.type == "group" else _jira_name(jira_state, a.value) for a in actors]
+            table.add_row(f"{key} {escape(project.name)}", role, ", ".join(sorted(shown)))
+    console.print(table)
+    table = Table(title="GitHub teams with access to the repository (stand-in)")
+    for column in ("team", "permission", "members"):
+        table.add_column(column)
+    for team in world.state.teams.values():
+        permission = team.repos.get(full_name.lower())
+        if permission:
+            table.add_row(team.slug, permission, ", ".join(sorted(team.members)))
+    console.print(table)
+
+
+def _jira_name(jira_state, user_id: str) -> str:
+    user = jira_state.user(user_id)
+    return f"{user.display_name} <{user.email}>" if user else user_id
 
 
 def _report(console, bot, full_name: str) -> None:

@@ -28,6 +28,13 @@ suppliers:
   - name: Eksempel Leverandør A/S
     signed: "2025-03-01"
 """
+# Step 3 in the sandbox: the secretariat's Jira group administers every product's project,
+# and the secretariat's GitHub team maintains every product's repository.
+SANDBOX_ACCESS = """jira:
+  groups: {Administrators: [os2-sekretariatet]}
+github:
+  teams: {os2-sekretariatet: maintain}
+"""
 
 
 def example_files(level: int = 1) -> dict[str, bytes]:
@@ -136,3 +143,16 @@ def build_world(*, secretariat_team: str = "os2-sekretariatet", board_team: str 
     if product:
         world.add_product(PRODUCT)
     return world
+
+
+def build_jira(flavour: str = "cloud"):
+    """OS2's Jira as a stand-in: the bot's admin user, the secretariat's group, and the
+    municipality's contact person, who has a Jira account under her e-mail."""
+    from bot.sandbox.jira import JiraStandin
+    from bot.sandbox.jira_state import JiraState
+
+    state = JiraState(flavour)
+    state.add_user("OS2 bot", "os2bot@os2.eu", admin=True)
+    state.add_user("Karin Kommune", "karin@kommune.dk")
+    state.add_group("os2-sekretariatet")
+    return JiraStandin(state)

@@ -68,7 +68,8 @@ def test_nothing_is_created_before_approval_then_one_project_with_its_grants(bot
     assert len(users) == 1
     assert ("group", "os2-sekretariatet") in server.state.role_actors(KEY, "Administrators")
     body = bot.the_issue(REPO).body
-    assert read_ticks(body)["jira-project"] and f"Projektet {KEY} er oprettet i Jira" in body   # (links: https only)
+    assert read_ticks(body)["jira-project"] and f"Projektet {KEY} er oprettet i Jira" in body
+    assert f"[{KEY}]({server.url}/browse/{KEY})" in body                   # the line links to the project
     before = server.state.count()
     bot.transfer(REPO)                                                    # nothing to do: Jira is not asked
     bot.settle()
@@ -107,6 +108,20 @@ def test_jira_refusing_the_bot_is_one_clear_danish_comment(bot, jira):
     jira_comments = [r for r in bot.replies(REPO) if r.startswith("**Jira:**")]
     assert len(jira_comments) == 1 and "rettighed" in jira_comments[0] and "/create-jira" in jira_comments[0]
     assert not read_ticks(bot.the_issue(REPO).body)["jira-project"]
+    assert bot.dead_letters() == []
+
+
+def test_jira_not_accepting_the_bots_token_is_one_comment_for_the_operator(bot, jira):
+    server, _ = jira
+    server.state.fail_next(5, status=401, match=r"/rest/api/2/")
+    bot.transfer(REPO)
+    bot.settle()
+    approve_level_1(bot)
+    bot.transfer(REPO)
+    bot.settle()
+    [said] = [r for r in bot.replies(REPO) if r.startswith("**Jira:**")]
+    assert "Jira afviste bottens login (401)" in said and "JIRA_TOKEN" in said     # who can fix it: the operator
+    assert server.state.projects == {} and not read_ticks(bot.the_issue(REPO).body)["jira-project"]
     assert bot.dead_letters() == []
 
 

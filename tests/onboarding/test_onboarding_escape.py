@@ -105,6 +105,14 @@ def test_only_plain_https_links_are_linked():
     assert safe_url("https://x.dk/<script>") is None
 
 
+def test_plain_http_links_only_to_this_machine():
+    assert safe_url("http://127.0.0.1:8080/browse/OS2EKSEMPE") == "http://127.0.0.1:8080/browse/OS2EKSEMPE"
+    assert safe_url("http://localhost/browse/X") == "http://localhost/browse/X"
+    for url in ("http://jira.kommune.dk/browse/X", "http://localhost.evil.dk/x", "http://127.0.0.1.evil.dk/",
+                "http://127.0.0.1@evil.dk/", "http://localhost:80@evil.dk/"):
+        assert safe_url(url) is None, url
+
+
 def test_filters_are_registered_for_jinja():
     env = Environment(autoescape=False)
     register_filters(env)
