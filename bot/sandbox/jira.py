@@ -509,7 +509,11 @@ def create_jira_app(state: JiraState | StateHolder) -> Starlette:
         if world.latency:
             await asyncio.sleep(world.latency)
         raw = await request.body()
-        return handle(world, request, raw)
+        held = world.take_hold(request.method, request.url.path)
+        response = handle(world, request, raw)
+        while held is not None and not held.is_set():       # carried out; the answer hangs
+            await asyncio.sleep(0.02)
+        return response
 
     return Starlette(routes=[Route("/{path:path}", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])])
 

@@ -181,6 +181,8 @@ class JiraState:
         self.passwords: dict[tuple[str, str], str] = {}       # datacenter: (username, password) → user id
         self.log: list[LoggedRequest] = []
         self.faults: list[Fault] = []
+        self.holds: list[tuple[re.Pattern[str] | None, threading.Event]] = []
+        self.held = 0                                          # answers held so far (hold_answer_next)
         self.latency: float = 0.0
 
     @property
@@ -419,6 +421,23 @@ class JiraState:
         with self.lock:
             self.faults.append(Fault(n, status, re.compile(match) if match else None, after=True,
                                      retry_after=retry_after))
+
+    def hold_answer_next(self, match: str | None = None) -> threading.Event:
+        """The next matching request is carried out, but its answer hangs until the returned
+        event is set: the moment to kill the caller between "created" and "recorded"."""
+        released = threading.Event()
+        with self.lock:
+            self.holds.append((re.compile(match) if match else None, released))
+        return released
+
+    def take_hold(self, method: str, path: str) -> threading.Event | None:
+        with self.lock:
+            for entry in self.holds:
+                if entry[0] is None or entry[0].search(f"{method} {path}"):
+                    self.holds.remove(entry)
+                    self.held += 1
+                    return entry[1]
+            return None
 
     def rate_limit_next(self, n: int = 1, retry_after: int = 5, match: str | None = None) -> None:
         """The next n matching requests are refused with 429 and Retry-After, as Jira Cloud's

@@ -57,3 +57,48 @@ def test_sigkill_between_the_decision_and_the_reply_still_answers_once(world, gi
     assert len(replies) == 1 and "Sådan bruges kommandoen" in replies[0].body
     assert sorted(r.content for r in command.reactions) == ["confused", "eyes"]
     assert [d.kind for d in decode(issue.body, STATE_KEY)[0].decisions] == ["level"]
+
+
+@pytest.mark.slow
+def test_sigkill_between_creating_the_jira_project_and_recording_it_leaves_one_project(world, github, tmp_path):
+    from bot.onboarding.ticks import read_ticks
+    from bot.sandbox.cli import jira_environment
+    from bot.sandbox.world import ORG_CONFIG, SANDBOX_ACCESS, build_jira
+
+    jira = build_jira()
+    jira.start()
+    world.state.put_file("OS2offdig/.github", ".github/os2bot.yml", ORG_CONFIG + SANDBOX_ACCESS)
+    env = {**Bot(world=world, github_url=github.url, database=tmp_path / "bot.db").environment(),
+           **jira_environment(jira)}
+    bot_issues = lambda: [i for i in world.state.issues(REPO) if i.user == world.state.app.bot_login]  # noqa: E731
+
+    def comment(url, text):
+        issue = bot_issues()[0]
+        made = world.state.add_comment(REPO, issue.number, text, user=SECRETARIAT)
+        post_delivery(url, SECRET, "issue_comment", world.comment_payload(REPO, issue.number, made.id, SECRETARIAT))
+
+    proc, url = serve(env)
+    try:
+        post_delivery(url, SECRET, "repository", world.transfer_payload(REPO))
+        wait_for(lambda: bot_issues(), timeout=30)
+        released = jira.state.hold_answer_next(r"POST /rest/api/2/project$")   # Jira creates it; the answer hangs
+        comment(url, "/adgang add @kommune-karin kommune-ansvarlig karin@kommune.dk\n/level 1\n/approve-match")
+        wait_for(lambda: jira.state.held >= 1, timeout=30)
+    finally:
+        proc.send_signal(signal.SIGKILL)                                        # ... and the bot dies
+        proc.wait(timeout=10)
+    released.set()
+    assert len(jira.state.projects) == 1                                        # made, never recorded
+    assert not read_ticks(bot_issues()[0].body)["jira-project"]
+
+    proc, url = serve(env)                                                      # the same journal
+    try:
+        wait_for(lambda: read_ticks(bot_issues()[0].body).get("jira-project"), timeout=60)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        jira.stop()
+    [key] = jira.state.projects                                                 # still one project: found again
+    users = {value for kind, value in jira.state.role_actors(key, "Users") if kind == "user"}
+    assert len(users) == 1 and ("group", "os2-sekretariatet") in jira.state.role_actors(key, "Administrators")
+    assert [r for r in world.state.issues(REPO) if r.user == world.state.app.bot_login] == bot_issues()[:1]
