@@ -132,7 +132,7 @@ def test_a_contributors_tick_on_a_secretariat_item_is_reverted_with_a_comment(bo
     issue = bot.the_issue(REPO)
     assert not read_ticks(issue.body)["match-judged"]
     assert "match-judged" not in bot.state_of(REPO).ticks
-    assert "Kun OS2-sekretariatet kan afkrydse 'Match vurderet'" in issue.comments[-1].body
+    assert "Kun OS2-sekretariatet kan sætte flueben ved »Match vurderet«" in issue.comments[-1].body
 
 
 def test_a_board_members_tick_on_a_secretariat_item_is_reverted_too(bot, world):
