@@ -6,6 +6,7 @@ people control goes through the `md`, `login` or `url` filter in the templates.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,9 +22,15 @@ TEMPLATES_DIR = ROOT / "templates"
 
 @pass_context
 def when(context, value: object) -> str:
-    """The `when` filter: a recorded time in Danish local time, in the template's language."""
+    """The `when` filter: a recorded time in Danish local time, in the template's language.
+
+    "29. nov." at the start of a list item would be read as an ordered list numbered 29, so
+    the day's full stop is escaped: Markdown shows "29. nov." wherever the time stands."""
     process = context.get("process") or _default_process()
-    return local_time(value, process, context.get("lang") or process.default_language)
+    return _DAY.sub(r"\1\\.", local_time(value, process, context.get("lang") or process.default_language), count=1)
+
+
+_DAY = re.compile(r"^(\d{1,9})\.")
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from bot.onboarding.desired import compute_desired
 from bot.onboarding.model import Decision, State, Tick, record_decision
 from bot.onboarding.ticks import read_ticks
 from bot.onboarding.times import local_time
+from tests.gfm import render
 
 NOW = "2026-11-29T06:14:00Z"
 
@@ -105,9 +106,11 @@ def test_a_time_someone_forged_in_the_state_is_shown_escaped_not_trusted(process
     assert local_time("i går @alle <b>", process, "da") == "i går @\u200balle &lt;b&gt;"
 
 
-def test_the_decisions_list_shows_danish_time(process, settings, repo):
+def test_the_decisions_list_shows_danish_time_as_a_list_item_not_a_numbered_list(process, settings, repo):
     body = compute_desired(process, settings, repo, {}, placed_on(2)).body
-    assert "- 29. nov. 2026 kl. 07.14: Produktet placeret på niveau 2 – i brug i flere kommuner" in body
+    shown = render(body)
+    assert "29. nov. 2026 kl. 07.14: Produktet placeret på niveau 2 – i brug i flere kommuner – @sekretariat-sofie" \
+        in shown.items
     assert "UTC" not in body and "2026-11-29" not in body
 
 
