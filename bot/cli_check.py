@@ -29,17 +29,18 @@ class UsageError(Exception):
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "check",
-        help="tjek om et produkt er klar til OS2 (governancerapport, licens, dokumentation, leverandør)",
-        description="Tjek en lokal mappe eller et GitHub-repository (OWNER/REPO) mod OS2's krav for et niveau.",
+        help="check whether a product is ready for OS2 (governance report, licence, documentation, supplier)",
+        description="Check a local folder or a GitHub repository (OWNER/REPO) against OS2's requirements for a "
+                    "level. The report is in Danish, as OS2's process is (texts from config/checks.yaml).",
     )
-    parser.add_argument("target", metavar="PATH|OWNER/REPO", help="en lokal mappe eller et GitHub-repository")
+    parser.add_argument("target", metavar="PATH|OWNER/REPO", help="a local folder or a GitHub repository")
     parser.add_argument(
         "--level", metavar="sandkasse|0|1|2|3",
-        help="niveauet der tjekkes imod (standard: niveauet governancerapporten sigter mod, ellers 1)",
+        help="the level to check against (default: the level the governance report aims at, else 1)",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", help="uddata: text, json, markdown eller github")
-    parser.add_argument("--suppliers", metavar="FIL", help="liste over leverandører med leverandørpartneraftale (YAML)")
-    parser.add_argument("--config", metavar="FIL", help=argparse.SUPPRESS)
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output: text, json, markdown or github")
+    parser.add_argument("--suppliers", metavar="FILE", help="the suppliers with a supplier partner agreement (YAML)")
+    parser.add_argument("--config", metavar="FILE", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
     return parser
 
@@ -49,7 +50,7 @@ def _level(value: str | None) -> int | None:
         return None
     level = parse_level(value)
     if level is None:
-        raise UsageError(f"ukendt niveau '{value}': brug sandkasse, 0, 1, 2 eller 3")
+        raise UsageError(f"unknown level '{value}': use sandkasse, 0, 1, 2 or 3")
     return level
 
 
@@ -71,7 +72,7 @@ def load_snapshot(target: str) -> Snapshot:
             return fetch_snapshot(match.group(1), match.group(2))
         except RemoteUnavailable as exc:
             raise UsageError(str(exc)) from exc
-    raise UsageError(f"{target}: findes ikke (angiv en mappe eller OWNER/REPO)")
+    raise UsageError(f"{target}: does not exist (give a folder or OWNER/REPO)")
 
 
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -72,8 +72,8 @@ def fetch_snapshot(owner: str, repo: str) -> Snapshot:
             raise SettingsError("APP_ID and PRIVATE_KEY are needed")
     except SettingsError as exc:
         raise RemoteUnavailable(
-            f"{owner}/{repo}: tjek af et GitHub-repository kræver GitHub App-indstillingerne ({exc}); "
-            "tjek en lokal mappe i stedet (os2bot check .)") from None
+            f"{owner}/{repo}: checking a GitHub repository needs the GitHub App settings ({exc}); "
+            "check a local folder instead (os2bot check .)") from None
 
     async def fetch() -> Snapshot:
         app = GitHubApp(settings)

@@ -100,9 +100,9 @@ def test_level_sandkasse_is_understood(ready_product, capsys):
 @pytest.mark.parametrize(
     ("argv", "reason"),
     [
-        (["check", "/nonexistent/os2-product"], "findes ikke"),
-        (["check", ".", "--level", "4"], "ukendt niveau"),
-        (["check", "OS2offdig/os2eksempel"], "GitHub App-indstillingerne"),
+        (["check", "/nonexistent/os2-product"], "does not exist"),
+        (["check", ".", "--level", "4"], "unknown level"),
+        (["check", "OS2offdig/os2eksempel"], "needs the GitHub App settings"),
     ],
 )
 def test_usage_and_access_errors_exit_2_with_one_line(argv, reason, capsys, monkeypatch, tmp_path):

@@ -95,7 +95,7 @@ def test_a_remote_check_without_app_settings_says_what_is_missing(monkeypatch, t
     monkeypatch.chdir(tmp_path)
     for name in ("APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH"):
         monkeypatch.delenv(name, raising=False)
-    with pytest.raises(RemoteUnavailable, match="GitHub App-indstillingerne"):
+    with pytest.raises(RemoteUnavailable, match="needs the GitHub App settings"):
         fetch_snapshot("OS2offdig", "os2eksempel")
 
 
@@ -141,10 +141,10 @@ def test_a_byte_order_mark_is_dropped(tmp_path):
 
 
 def test_a_missing_folder_or_a_file_is_refused(tmp_path):
-    with pytest.raises(SnapshotError, match="findes ikke"):
+    with pytest.raises(SnapshotError, match="does not exist"):
         snapshot_from_folder(tmp_path / "nej")
     (tmp_path / "fil.txt").write_text("x")
-    with pytest.raises(SnapshotError, match="ikke en mappe"):
+    with pytest.raises(SnapshotError, match="not a folder"):
         snapshot_from_folder(tmp_path / "fil.txt")
 
 
