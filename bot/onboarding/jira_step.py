@@ -158,4 +158,5 @@ async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str],
 
 
 def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    """'ingen grupper', '1 person', '2 personer'."""
+    return f"ingen {many}" if n == 0 else f"{n} {one if n == 1 else many}"
