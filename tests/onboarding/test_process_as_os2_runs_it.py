@@ -44,6 +44,12 @@ def test_step_2_is_not_shown_as_done_while_step_1_is_under_way(process, settings
     assert "Trinnet er færdigt, når de foregående trin er." in issue.body
 
 
+def test_a_step_with_no_lines_at_the_level_says_so_and_nothing_else(process, settings, repo):
+    body = compute_desired(process, settings, repo, {}, placed_on(0)).body    # sandkasse: step 2 has no lines
+    step2 = body.split(heading(body, 2), 1)[1].split("### ", 1)[0]
+    assert step2.strip() == "*Ingen punkter på dette niveau.*"
+
+
 def test_once_step_1_is_done_the_met_step_2_is_done_too(process, settings, repo, all_checks_pass):
     issue = compute_desired(process, settings, repo, all_checks_pass(), placed_on(1, **{"match-judged": True}))
     assert [s.done for s in issue.view.steps[:2]] == [True, True] and issue.view.current_step == 3
