@@ -238,7 +238,8 @@ def test_issues(has_issues, expected):
 @pytest.mark.parametrize("path", ["Dockerfile", "docker/Dockerfile.prod", "Containerfile", "compose.yaml",
                                   "deploy/docker-compose.yml", "api.dockerfile"])
 def test_container_files_anywhere_pass(path):
-    files = product_files(2, Dockerfile=None) | {path: "x"}
+    text = "services:\n  app:\n    build: .\n" if "compose" in path else "FROM python:3.12\nCOPY . /app\n"
+    files = product_files(2, Dockerfile=None) | {path: text}
     assert status(files, "container") is Status.PASS
 
 

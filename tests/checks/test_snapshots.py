@@ -70,7 +70,7 @@ def test_a_graphql_answer_becomes_a_snapshot_holding_only_wanted_texts():
     assert snap.owner == "OS2offdig" and snap.has_issues is True and snap.licence_spdx == "MPL-2.0"
     assert snap.default_branch == "main" and snap.source == "github" and snap.archived is False
     assert "src/app.py" in snap.paths and "src/app.py" not in snap.files
-    assert "Dockerfile" in snap.paths and "Dockerfile" not in snap.files
+    assert "Dockerfile" in snap.paths and "Dockerfile" in snap.files     # the container check reads it
     assert "logo.png" in snap.paths and "logo.png" not in snap.files
     assert snap.files["README.md"].startswith("# OS2eksempel")
     assert "docs/architecture.md" in snap.files
