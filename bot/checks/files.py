@@ -99,12 +99,14 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`*+#])\1{2,}\s*$")
 _NON_WORD = re.compile(r"[\W_]+")
 _MAX_LINE = 1000
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{1,40}:")
 _LEADING_NUMBER = re.compile(r"^(?:\d+\s+)+")
 
 
 def normalise_heading(text: str) -> str:
-    """'## 1. Formål 🎯' -> 'formål': emoji, numbering and punctuation dropped."""
+    """'## 1. Formål 🎯' -> 'formål': emoji (also ':star:'), numbering and punctuation dropped."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _SHORTCODE.sub(" ", text)
     return _LEADING_NUMBER.sub("", _NON_WORD.sub(" ", text.casefold()).strip())
 
 
