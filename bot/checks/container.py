@@ -201,7 +201,6 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
         best = verdicts[0]
         details.update(evidence=best.path, why=best.why)
         others = texts.get("others", "").format(rejected=listed) if rejected else ""
-        return context.result(ID, Status.PASS, "pass", path=best.path, details=details, evidence=best.why,
-                              others=others)
+        return context.result(ID, Status.PASS, "pass", path=best.path, details=details, evidence=best.why + others)
     why = texts.get("only_side", "").format(rejected=listed) if rejected else texts.get("none", "")
     return context.result(ID, Status.WARN, "missing", details=details, why=why)

@@ -4,8 +4,8 @@ Decided from the text, not from its length (documented in docs/checks.md): the
 README is cut into paragraphs of prose — headings, badges, images, tables, HTML,
 code, lists, link reference lines and one-line pseudo-headings are not prose —
 and paragraphs under install, build, usage, licence or contribution headings, or
-that are licence text, pointers ("See …", "Documentation is available at …") or
-steps ("Run …", "Kør …") are passed over. In the first `max_paragraphs` of what
+that are pointers ("See …", "Documentation is available at …") or steps ("Run …",
+"Kør …"), are passed over, as are sentences of licence or contribution text. In the first `max_paragraphs` of what
 is left (and the first paragraph under a heading like "Formål"/"About"), the
 first sentence that describes the product wins: it uses a describing phrase
 ("bruges af", "helps", "designed to"), a kind of product followed by what it is
@@ -29,6 +29,7 @@ ID = "readme_purpose"
 OUTCOMES = ("pass", "no_purpose", "no_readme")
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
 _REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
 _URL = re.compile(r"<?https?://\S+>?")
 _TAG = re.compile(r"<[^>]{0,500}>")
@@ -64,6 +65,7 @@ def _phrase_pattern(phrases) -> re.Pattern | None:
 
 
 def _plain(line: str) -> str:
+    line = _IMAGE.sub(" ", line)
     line = _LINK.sub(r"\1", line)
     line = _REF_LINK.sub(r"\1", line)
     line = _URL.sub(" ", line)
@@ -182,13 +184,15 @@ class Vocabulary:
         folded = paragraph.text.casefold()
         if paragraph.before_code and folded.rstrip().endswith(":"):
             return True
-        if self.boilerplate and self.boilerplate.search(folded):
-            return True
         return any(folded == o or folded.startswith(o + " ") or folded.startswith(o + ":") for o in self.openings)
 
     def is_pseudo_heading(self, paragraph: Paragraph) -> bool:
         """'Om OS2rollekatalog' or 'Dokumentation' on a line of its own: a heading without '#'."""
         return _words(paragraph.text) < 4 and not paragraph.text.rstrip().endswith((".", "!", "?", ":"))
+
+    def is_boilerplate(self, sentence: str) -> bool:
+        """Licence, copyright, contribution or maintainer text: not what the product does."""
+        return bool(self.boilerplate and self.boilerplate.search(sentence.casefold()))
 
     def describes(self, sentence: str) -> bool:
         folded = sentence.casefold()
@@ -198,6 +202,8 @@ class Vocabulary:
 
 
 def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word; the closing full stop is left to the message."""
+    text = text.rstrip().rstrip(".")
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:-– ")
@@ -219,7 +225,8 @@ def find_purpose(text: str, settings: dict) -> dict:
             continue
         heading = heading or purpose_heading
         purpose_heading = None
-        if vocab.passed_over(paragraph):
+        said = [t for t in sentences(paragraph.text) if not vocab.is_boilerplate(t)]
+        if not said or vocab.passed_over(paragraph):
             continue
         first_under = heading is not None and heading not in under_heading
         if read >= vocab.max_paragraphs and not first_under:
@@ -227,8 +234,8 @@ def find_purpose(text: str, settings: dict) -> dict:
         if heading is not None:
             under_heading.add(heading)
         read += 1
-        first_prose = first_prose or paragraph
-        for sentence in sentences(paragraph.text):
+        first_prose = first_prose or Paragraph(paragraph.line, " ".join(said), paragraph.sections)
+        for sentence in said:
             labelled = first_under and _words(sentence) >= vocab.min_words
             if labelled or vocab.describes(sentence):
                 return {"purpose": sentence, "line": paragraph.line, "heading": heading,

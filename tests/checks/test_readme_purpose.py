@@ -91,6 +91,19 @@ def test_text_that_is_no_description_fails(text):
     assert result(text).status is Status.FAIL
 
 
+def test_a_description_that_mentions_licences_is_still_a_description_but_licence_text_is_not():
+    r = result("# X\n\nX is a tool for municipalities that checks licence files and documentation.\n")
+    assert r.status is Status.PASS
+    r = result("# X\n\nThe project is licensed under the MPL 2.0 and maintained by Magenta ApS for the municipalities.\n")
+    assert r.status is Status.FAIL and r.details["first_prose"] is None
+
+
+def test_the_bots_own_readme_says_what_it_is():
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert find_purpose(text, SETTINGS)["purpose"].startswith("A GitHub App for OS2")
+
+
 def test_description_in_a_table_cell_counts():
     text = "# X\n\n| 🇩🇰 Dansk | 🇬🇧 English |\n| --- | --- |\n| X hjælper driftspersonalet med varmestyring. | X helps staff. |\n"
     assert result(text).details["purpose"] == "X hjælper driftspersonalet med varmestyring."
