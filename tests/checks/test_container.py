@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
@@ -16,8 +17,7 @@ REAL = FIXTURES / "checks" / "real" / "container"
 
 
 def container(files: dict[str, str], name: str = "os2eksempel"):
-    snap = snapshot(product_files(2, Dockerfile=None) | files)
-    snap = type(snap)(**{**snap.__dict__, "name": name})
+    snap = dataclasses.replace(snapshot(product_files(2, Dockerfile=None) | files), name=name)
     return run_checks(snap, level=2)["container"]
 
 
@@ -105,7 +105,7 @@ def test_no_container_file_at_all_says_so():
 
 def test_a_file_not_read_is_judged_by_its_path():
     snap = snapshot(product_files(2, Dockerfile=None))
-    snap = type(snap)(**{**snap.__dict__, "paths": snap.paths + ("api/Dockerfile",)})
+    snap = dataclasses.replace(snap, paths=snap.paths + ("api/Dockerfile",))
     r = run_checks(snap, level=2)["container"]
     assert r.status is Status.PASS and "bedømt ud fra stien" in r.message
 

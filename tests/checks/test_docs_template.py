@@ -3,6 +3,8 @@ what is missing is said precisely (trees and files in tests/fixtures/checks/real
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.checks import Status, load_config, run_checks
@@ -25,7 +27,7 @@ def docs(files: dict[str, str | None], paths: list[str] = ()):
             if k not in ("docs/architecture.md", "MAINTAINERS.md", "CONTRIBUTING.md")}
     base.update({k: v for k, v in files.items() if v is not None})
     snap = snapshot(base)
-    snap = type(snap)(**{**snap.__dict__, "paths": tuple(sorted({*snap.paths, *paths}))})
+    snap = dataclasses.replace(snap, paths=tuple(sorted({*snap.paths, *paths})))
     return run_checks(snap, level=2)["docs_template"]
 
 
