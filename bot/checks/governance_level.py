@@ -26,6 +26,8 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
         "target_level": context.target,
         "blocking": [c.id for c in gaps.blocking],
         "advised": [c.id for c in gaps.advised],
+        # rows whose level was recovered (a broken row); governance_report says how, in Danish
+        "repaired": [r.criterion_id for r in report.repairs],
     }
     params = {"achieved": level_name(achieved), "target": level_name(context.target)}
     if gaps.blocking:
