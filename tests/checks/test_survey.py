@@ -43,6 +43,13 @@ def write_truth(path: Path, body: str) -> Path:
     return path
 
 
+def one_entry(path: Path, folder: str, rest: str) -> Path:
+    """A truth file with one entry for `folder` (repo OS2eks/<name>); `rest` is its indented YAML."""
+    name = folder.split("+")[1]
+    return write_truth(path, f"entries:\n  - repo: OS2eks/{name}\n    commit: \"3333333333\"\n"
+                             f"    folder: {folder}\n{rest}")
+
+
 TRUTH = """
 entries:
   - repo: OS2eks/bare
@@ -77,11 +84,7 @@ def test_a_verdict_the_reader_disagrees_with_is_marked_wrong_with_its_class(surv
 
 
 def test_a_report_is_placed_in_the_snapshot_and_its_levels_judged(survey, root):
-    truth = write_truth(root / "truth.yaml", """
-entries:
-  - repo: OS2eks/bare
-    commit: "3333333333"
-    folder: OS2eks+bare
+    truth = one_entry(root / "truth.yaml", "OS2eks+bare", """\
     report: {file: reports/r.md, as: OS2eks_governancerapport.md}
     achieved_level: 2
     target_level: 1
@@ -94,11 +97,7 @@ entries:
 
 
 def test_detail_path_and_message_expectations_catch_a_right_status_for_the_wrong_reason(survey, root):
-    truth = write_truth(root / "truth.yaml", """
-entries:
-  - repo: OS2eks/ready
-    commit: "4444444444"
-    folder: OS2eks+ready
+    truth = one_entry(root / "truth.yaml", "OS2eks+ready", """\
     expect:
       licence: {status: pass, details: {licence: [GPL-3.0, GPL-3.0-only]}, class: licence}
       container: {status: not_applicable, path: [deploy/Dockerfile], class: container}
