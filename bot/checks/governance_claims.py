@@ -25,7 +25,7 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     if report is None or not report.criteria:
         return context.result(ID, Status.NOT_APPLICABLE, "no_report")
     claims = context.config.spec(ID).settings.get("claims", {})
-    checked, contradicted, confirmable, reasons = [], [], [], []
+    checked, contradicted, confirmable, reasons, lines = [], [], [], [], []
     for criterion in report.criteria:
         rule = claims.get(criterion.meaning) if criterion.meaning else None
         evidence = context.results.get(rule["check"]) if rule else None
@@ -38,6 +38,7 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
         says_no = outcome in rule.get("contradicts", ())
         if criterion.mark is Mark.MET and says_no:
             contradicted.append(criterion.id)
+            lines.append(criterion.line)
             reasons.append(f"{criterion.id}: {evidence.message}")
         elif criterion.mark in (Mark.NOT_MET, Mark.NOT_EVALUATED, Mark.IN_DOUBT, Mark.PLANNED) and not says_no \
                 and evidence.status in (Status.PASS, Status.WARN):
@@ -47,7 +48,7 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     path = context.report_path
     if contradicted:
         return context.result(
-            ID, Status.FAIL, "contradicted", path=path, details=details,
+            ID, Status.FAIL, "contradicted", path=path, line=lines[0], details=details,
             contradicted=contradicted, reasons=" ".join(reasons),
         )
     if confirmable:

@@ -32,12 +32,12 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     params = {"achieved": level_name(achieved), "target": level_name(context.target)}
     if gaps.blocking:
         return context.result(
-            ID, Status.FAIL, "blocking", path=context.report_path, details=details,
+            ID, Status.FAIL, "blocking", path=context.report_path, line=gaps.blocking[0].line, details=details,
             blocking=[_describe(c) for c in gaps.blocking], **params,
         )
     if gaps.advised:
         return context.result(
-            ID, Status.WARN, "advised", path=context.report_path, details=details,
+            ID, Status.WARN, "advised", path=context.report_path, line=gaps.advised[0].line, details=details,
             count=len(gaps.advised), advised=[_describe(c) for c in gaps.advised], **params,
         )
     return context.result(ID, Status.PASS, "pass", path=context.report_path, details=details, **params)

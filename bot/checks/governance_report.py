@@ -19,7 +19,7 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
         return context.result(ID, Status.FAIL, "missing")
     if report is None or not report.criteria:
         return context.result(
-            ID, Status.FAIL, "unreadable", path=path, details={"problems": _problems(report)},
+            ID, Status.FAIL, "unreadable", path=path, line=_first_line(report), details={"problems": _problems(report)},
             count=len(report.problems) if report else 1, lines=_lines(report),
         )
     details = {"criteria": len(report.criteria), "problems": _problems(report), "draft": report.draft,
@@ -33,7 +33,7 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
         )
     if report.problems:
         return context.result(
-            ID, Status.WARN, "problems", path=path, details=details,
+            ID, Status.WARN, "problems", path=path, line=_first_line(report), details=details,
             count=len(report.problems), lines=_lines(report),
         )
     if report.draft:
@@ -57,6 +57,12 @@ def _repair_details(repair) -> dict:
 
 def _problems(report) -> list[dict]:
     return [{"line": p.line, "message": p.message} for p in report.problems] if report else []
+
+
+def _first_line(report) -> int | None:
+    """The first line a person should look at (the annotation's line in `--format github`)."""
+    lines = [p.line for p in report.problems if p.line] if report else []
+    return min(lines) if lines else None
 
 
 def _lines(report) -> str:
