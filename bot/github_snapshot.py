@@ -83,7 +83,7 @@ def fetch_snapshot(owner: str, repo: str, *, env: Mapping[str, str] | None = Non
     try:
         settings = load_settings(env)
     except SettingsError as exc:
-        raise RemoteUnavailable("settings", reason=str(exc)) from None
+        raise RemoteUnavailable("settings", detail=str(exc)) from None
     environment = _environment() if env is None else env
     access = choose_access(settings, environment, gh=gh)
     notes: tuple[str, ...] = ()

@@ -235,3 +235,10 @@ def test_every_remote_reason_has_a_danish_text():
                "rate_limited", "offline", "timeout", "github_error", "empty", "too_big", "too_many_files",
                "broken", "settings", "reset_today", "reset_tomorrow", "reset_later"}
     assert reasons <= set(remote)
+
+
+def test_a_broken_setting_is_one_line_naming_it(env, capsys, monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "snakkesalig")
+    code, _, err = check(PUBLIC, capsys)
+    assert code == 2 and err.startswith("os2bot check: Indstillingerne kunne ikke læses: LOG_LEVEL")
+    assert err.count("\n") == 1
