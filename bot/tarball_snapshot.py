@@ -64,6 +64,7 @@ class _Gunzip(io.RawIOBase):
         self._out = b""
         self._pos = 0
         self._done = False
+        self._ended = False                 # the input is used up
         self.downloaded = 0
         self.unpacked = 0
 
@@ -79,25 +80,28 @@ class _Gunzip(io.RawIOBase):
         return count
 
     def _fill(self) -> None:
+        if self._inflate.eof:               # the gzip member is complete; anything after it is ignored
+            self._done = True
+            return
         data = self._inflate.unconsumed_tail
-        if not data:
-            if self._inflate.eof:
-                self._done = True       # anything after the gzip member is ignored
-                return
-            data = next(self._chunks, None)
-            if data is None:
-                self._done = True
-                if not self._inflate.eof:
-                    raise ArchiveError("broken")
-                return
-            self.downloaded += len(data)
-            if self.downloaded > self._limits.archive_bytes:
-                raise ArchiveError("too_big", limit=_megabytes(self._limits.archive_bytes))
+        if not data and not self._ended:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                self._ended = True          # zlib may still hold output: drained below with no input
+            else:
+                data = chunk
+                self.downloaded += len(chunk)
+                if self.downloaded > self._limits.archive_bytes:
+                    raise ArchiveError("too_big", limit=_megabytes(self._limits.archive_bytes))
         self._out = self._inflate.decompress(data, _INFLATE_STEP)
         self._pos = 0
         self.unpacked += len(self._out)
         if self.unpacked > self._limits.unpacked_bytes:
             raise ArchiveError("too_big", limit=_megabytes(self._limits.unpacked_bytes))
+        if self._ended and not self._out and not self._inflate.unconsumed_tail:
+            self._done = True
+            if not self._inflate.eof:
+                raise ArchiveError("broken")    # the download stopped inside the archive
 
 
 def _megabytes(size: int) -> int:

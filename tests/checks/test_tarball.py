@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import shutil
+import subprocess
 import tarfile
 
 import pytest
 
+from bot.local_snapshot import snapshot_from_folder
 from bot.tarball_snapshot import ArchiveError, Limits, read_tarball
 
-from .support import product_files
+from .support import product_files, write_product
 
 TOP = "OS2offdig-os2eksempel-abc1234"
 SHA = "abc1234" + "0" * 33
@@ -153,3 +157,21 @@ def test_dependency_folders_are_skipped_as_in_a_local_folder():
     archive = read_tarball(chunks(tarball([(f"{TOP}/node_modules/pkg/LICENSE", b"MIT"),
                                            (f"{TOP}/LICENSE", b"MIT")])))
     assert archive.paths == ("LICENSE",)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git makes the archive")
+def test_git_archive_the_way_github_makes_tarballs_reads_as_the_folder_does(tmp_path):
+    """GitHub's tarball is `git archive` with a prefix: it must give the snapshot a clone gives."""
+    folder = write_product(tmp_path / "os2eksempel", product_files(2))
+    os.symlink("README.md", folder / "LAESMIG.md")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(folder)]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "eksempel"]):
+        subprocess.run(git + args, check=True, capture_output=True)
+    sha = subprocess.run(git + ["rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    data = subprocess.run(git + ["archive", "--format=tar.gz", f"--prefix=OS2offdig-os2eksempel-{sha[:7]}/", "HEAD"],
+                          check=True, capture_output=True).stdout
+    archive = read_tarball(chunks(data, 4096))
+    clone = snapshot_from_folder(folder)
+    assert archive.commit == sha
+    assert archive.paths == tuple(p for p in clone.paths if not p.startswith(".git/"))
+    assert archive.files == clone.files and archive.files["LAESMIG.md"] == archive.files["README.md"]
