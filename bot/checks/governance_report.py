@@ -28,7 +28,8 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     if report.repairs:
         texts = context.config.spec(ID).settings.get("repairs", {})
         return context.result(
-            ID, Status.WARN, "repaired", path=path, details=details, count=len(report.repairs),
+            ID, Status.WARN, "repaired", path=path, line=min(r.line for r in report.repairs), details=details,
+            count=len(report.repairs),
             repairs="; ".join(describe_repair(r, texts) for r in report.repairs), lines=_lines(report),
         )
     if report.problems:

@@ -171,7 +171,7 @@ def test_github_annotations_point_at_the_line_of_the_first_unmet_criterion(unrea
     assert f"::error file={REPORT},line={expected},title=Produktniveau (governance_level)::" in "\n".join(annotations)
 
 
-def test_a_report_problem_is_annotated_at_its_line(tmp_path, suppliers, capsys):
+def test_a_repaired_or_unreadable_report_row_is_annotated_at_its_line(tmp_path, suppliers, capsys):
     files = product_files(2)
     lines = files[REPORT].splitlines()
     row = next(n for n, line in enumerate(lines) if [c.strip() for c in line.split("|")[2:3]] == ["F2"])
@@ -180,5 +180,7 @@ def test_a_report_problem_is_annotated_at_its_line(tmp_path, suppliers, capsys):
     folder = write_product(tmp_path / "os2skaev", files)
     main(["check", str(folder), "--suppliers", suppliers, "--format", "json"])
     report = next(c for c in json.loads(capsys.readouterr().out)["checks"] if c["id"] == "governance_report")
-    problem_lines = [p["line"] for p in report["details"]["problems"] if p["line"]]
-    assert problem_lines and report["line"] == min(problem_lines)
+    found = [p["line"] for p in report["details"]["problems"] + report["details"].get("repairs", []) if p["line"]]
+    assert report["status"] == "warn" and report["line"] == row + 1 and min(found) == row + 1
+    main(["check", str(folder), "--suppliers", suppliers, "--format", "github"])
+    assert f"::warning file={REPORT},line={row + 1},title=Governancerapport" in capsys.readouterr().out
