@@ -21,6 +21,7 @@ class CheckResult:
     message: str                     # Danish, for people
     hint: str = ""                   # Danish fix hint, empty when passing
     path: str | None = None          # the file the result is about, for a link
+    line: int | None = None          # 1-based line in `path` the result points at, when the check knows it
     requirements: tuple[str, ...] = ()  # P-1.2, F2, ...
     details: dict = field(default_factory=dict)  # machine-readable extras (stable keys)
 
