@@ -65,11 +65,11 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
 def snapshot_from_folder(path: str | os.PathLike, *, owner: str | None = None) -> Snapshot:
     root = Path(path).expanduser()
     if not root.exists():
-        raise SnapshotError(f"{root}: does not exist")
+        raise SnapshotError(f"{root}: findes ikke")
     if not root.is_dir():
-        raise SnapshotError(f"{root}: is not a folder")
+        raise SnapshotError(f"{root}: er ikke en mappe")
     if not os.access(root, os.R_OK | os.X_OK):
-        raise SnapshotError(f"{root}: permission denied")
+        raise SnapshotError(f"{root}: ingen adgang")
     paths = _walk(root)
     files = {}
     for relative in wanted_files(paths):
