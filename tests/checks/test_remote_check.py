@@ -126,13 +126,13 @@ def test_a_private_repository_is_checked_with_a_members_github_token(env, state,
 def test_a_token_without_access_says_so(env, state, capsys, monkeypatch):
     monkeypatch.setenv("GH_TOKEN", state.add_personal_token("udefra"))
     code, _, err = check(PRIVATE, capsys)
-    assert code == 2 and "tokenen fra GH_TOKEN giver ikke adgang" in err
+    assert code == 2 and "tokenet fra GH_TOKEN giver ikke adgang" in err
 
 
 def test_a_token_github_rejects_says_so(env, state, capsys, monkeypatch):
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_" + "x" * 36)
     code, _, err = check(PUBLIC, capsys)
-    assert code == 2 and "afviste tokenen fra GITHUB_TOKEN" in err
+    assert code == 2 and "afviste tokenet fra GITHUB_TOKEN" in err
 
 
 def fake_gh(folder, host: str, token: str) -> None:
