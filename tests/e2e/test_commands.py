@@ -99,7 +99,7 @@ def test_request_board_review_is_only_for_level_2_and_3(level2):
     bot.person_comments(LEVEL2, "/level 1", SECRETARIAT)
     bot.person_comments(LEVEL2, "/request-board-review", SECRETARIAT)
     bot.settle()
-    assert "gælder produkter på niveau 2 og 3" in bot.replies(LEVEL2)[-1]
+    assert "vurderer kun produkter på niveau 2 og 3" in bot.replies(LEVEL2)[-1]
 
 
 def ready_for_the_board(bot):
