@@ -3,7 +3,7 @@
 askalono (`pyaskalono`, import name `askalono`) compares the text's word pairs
 with the SPDX licence texts it embeds and names the closest one with a score
 (Sørensen–Dice, 0–1). It works offline. A maintained matcher with SPDX's own
-texts replaces the hand-kept phrase fingerprints this module used to hold, which
+texts replaces the hand-kept phrase fingerprints licences.yaml used to hold, which
 read a verbatim GPL-3.0 as "GPL-3.0 OR LGPL-3.0" because its last paragraph
 names the LGPL.
 
