@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from bot.licences.data import LicenceData, load_licence_data, normalise
-from bot.licences.match import Match, base_id, identify_all
+from bot.licences.match import Match, base_id, completed_by, identify_all
 
 LICENCE_FILE = re.compile(r"^(?:licen[cs]e|copying|unlicense)(?:[._-][\w.-]*)?$", re.IGNORECASE)
 _SPDX_LINE = re.compile(r"SPDX-License-Identifier:\s*([A-Za-z0-9.+\-() ]+?)\s*(?:\*/|-->|$)", re.MULTILINE)
@@ -201,6 +201,20 @@ def _file_finding(path: str, text: str, data: LicenceData) -> Finding | None:
     return None
 
 
+def _complete(path: str, text: str, findings: list[Finding], unrecognised: list[str],
+              files: Mapping[str, str], data: LicenceData) -> None:
+    """An unrecognised licence file that is the rest of a licence whose other part
+    another licence file holds (COPYING.LESSER beside COPYING) takes that file's place."""
+    for i, base in enumerate(findings):
+        if base.how != "text" or base.path is None:
+            continue
+        match = completed_by(text, files[base.path][:_MAX_SCAN], data.match_threshold)
+        if match is not None:
+            findings[i] = Finding(canonical(match.spdx, data), path, "text", score=match.score)
+            unrecognised.remove(path)
+            return
+
+
 def detect_licence(
     paths: Iterable[str],
     files: Mapping[str, str],
@@ -220,6 +234,8 @@ def detect_licence(
             unrecognised.append(path)
         else:
             findings.append(finding)
+    for path in list(unrecognised):
+        _complete(path, files[path][:_MAX_SCAN], findings, unrecognised, files, data)
     if github_spdx and github_spdx.upper() not in ("NOASSERTION", "OTHER"):
         findings.append(Finding(canonical(github_spdx, data), None, "github"))
     for path in sorted(files):

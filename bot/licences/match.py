@@ -118,3 +118,18 @@ def identify_all(text: str, threshold: float) -> tuple[Match, ...]:
     if len(found) > 1 or (whole is None and found):
         return tuple(sorted(found.values(), key=lambda m: m.spdx))
     return (whole,) if whole is not None else ()
+
+
+def completed_by(part: str, base: str, threshold: float) -> Match | None:
+    """The licence `part` is when read with the licence text `base` it builds on.
+
+    SPDX keeps the LGPL-3.0 as one text: the LGPL's additional permissions
+    followed by the GPL-3.0. Projects ship them as two files (COPYING.LESSER
+    and COPYING), and the LGPL part alone scores about 0.3. When the part's
+    closest licence is the one the two texts together reach, that is the licence.
+    """
+    alone = _identify(part) if part.strip() else None
+    together = identify(part + "\n\n" + base, threshold)
+    if alone is None or together is None or together.spdx != alone.spdx:
+        return None
+    return together if together.spdx != _identify(base).spdx else None

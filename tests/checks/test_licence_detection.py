@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.checks import Status, run_checks
 from bot.licences import (
     base_id,
     detect_licence,
@@ -21,7 +22,7 @@ from bot.licences import (
     name_to_spdx,
 )
 
-from .support import FIXTURES, licence_text
+from .support import FIXTURES, config_with_suppliers, licence_text, product_files, snapshot
 
 # The licences OS2's products use, plus two short permissive ones; texts are SPDX's.
 TEXTS = ["MPL-2.0", "EUPL-1.2", "GPL-2.0", "GPL-3.0", "LGPL-2.1", "LGPL-3.0", "AGPL-3.0",
@@ -187,6 +188,31 @@ def test_the_threshold_is_data_and_is_checked(tmp_path):
             load_licence_data(str(path))
 
 
+def lgpl3_part_alone() -> str:
+    """The LGPL-3.0's own terms, as the FSF ships them in COPYING.LESSER: SPDX's
+    LGPL-3.0 text up to where the GPL-3.0 it builds on begins."""
+    text = licence_text("LGPL-3.0")
+    return text[: text.index("GNU GENERAL PUBLIC LICENSE")]
+
+
+def test_lgpl3_shipped_as_copying_and_copying_lesser_is_lgpl3():
+    files = {"COPYING": licence_text("GPL-3.0"), "COPYING.LESSER": lgpl3_part_alone()}
+    evidence = detect_licence(files, files)
+    assert [(f.spdx, f.path) for f in evidence.findings] == [("LGPL-3.0", "COPYING.LESSER")]
+    assert evidence.unrecognised_files == () and evidence.conflicts() == ()
+
+
+def test_the_lgpl3_part_without_the_gpl_beside_it_is_unrecognised():
+    evidence = detect_licence(["COPYING.LESSER"], {"COPYING.LESSER": lgpl3_part_alone()})
+    assert evidence.primary is None and evidence.unrecognised_files == ("COPYING.LESSER",)
+
+
+def test_an_unrecognised_file_beside_a_licence_is_not_taken_for_part_of_it():
+    files = {"LICENSE": licence_text("GPL-3.0"), "LICENSE.dansk": "Alle rettigheder forbeholdes Eksempel Kommune."}
+    evidence = detect_licence(files, files)
+    assert [f.spdx for f in evidence.findings] == ["GPL-3.0"] and evidence.unrecognised_files == ("LICENSE.dansk",)
+
+
 # -- property: one verbatim SPDX text names exactly one licence, the right one ----------------
 
 HOLDERS = st.sampled_from(["Aarhus Kommune", "Magenta ApS", "OS2 - Offentligt digitaliseringsfællesskab",
@@ -206,6 +232,32 @@ def test_a_verbatim_spdx_text_names_exactly_one_licence_and_the_right_one(spdx, 
         text = f"Copyright (c) {year} {holder}\n\n{text}"
     found = identify_all(text, THRESHOLD)
     assert [m.spdx for m in found] == [spdx]
+
+
+# -- what the licence check (F2) says ----------------------------------------------------------
+
+def licence_check(licence: str, **files: str):
+    product = product_files(2, LICENSE=licence, **files)
+    return run_checks(snapshot(product), level=2, config=config_with_suppliers("Eksempel Leverandør ApS"))["licence"]
+
+
+def test_os2borgerpcs_gpl3_warns_as_gpl3_not_as_two_licences():
+    r = licence_check(os2_file("os2borgerpc-admin-site-LICENSE"))
+    assert r.status is Status.WARN and r.details["licence"] == "GPL-3.0"
+    assert r.message == ("Licensen er GPL-3.0, som er OSI-godkendt, men OS2's standard er MPL 2.0 "
+                         "(fundet i LICENSE).")
+    assert r.details["findings"][0]["score"] >= THRESHOLD
+
+
+def test_a_real_os2_mpl_file_passes():
+    r = licence_check(os2_file("OS2rollekatalog-LICENSE"))
+    assert r.status is Status.PASS and r.details["licence"] == "MPL-2.0"
+
+
+def test_a_licence_file_below_the_threshold_fails_as_unrecognised_in_danish():
+    r = licence_check(licence_text("MPL-2.0")[:6000])
+    assert r.status is Status.FAIL and r.details["outcome"] == "unknown"
+    assert r.message == "Licensfilen LICENSE kunne ikke genkendes som en kendt licens."
 
 
 # -- manifests, GitHub's detection, OSI approval ----------------------------------------------
