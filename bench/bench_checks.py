@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from bot.checks import run_checks  # noqa: E402
 from bot.governance import parse_report  # noqa: E402
 from bot.licences import match_text  # noqa: E402
-from bot.licences.match import _identify  # noqa: E402
+from bot.licences.match import forget  # noqa: E402
 from tests.checks.support import REPORT, SUPPLIER, config_with_suppliers, product_files, snapshot  # noqa: E402
 
 TARGET_MS = 50.0
@@ -75,7 +75,7 @@ def main() -> int:
     gpl = GPL_TEXT.read_text(encoding="utf-8")
 
     def identify_unseen() -> str | None:
-        _identify.cache_clear()
+        forget()
         return match_text(gpl)
 
     licence_first = statistics.median(per_call(identify_unseen, min_seconds=1.0, rounds=3))

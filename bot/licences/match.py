@@ -9,15 +9,16 @@ names the LGPL.
 
 Cost: pyaskalono 0.2.0 decompresses its SPDX store inside every `identify`
 call (~0.1 s) and offers no way to keep it loaded, so each distinct text is
-identified once per process and remembered (`_identify`).
+identified once per process and remembered by its digest (`_identify`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import textwrap
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 _SUFFIX = re.compile(r"-(?:only|or-later)$|\+$")
 _LONG_LINE = 200
@@ -60,12 +61,31 @@ def _prepared(text: str) -> str:
     )
 
 
-@lru_cache(maxsize=512)
-def _identify(text: str) -> Match:
-    import askalono  # loaded on first use: checks that hold no licence text never pay for it
+_SEEN: OrderedDict[bytes, Match] = OrderedDict()  # text digest -> match, most recent last
+_SEEN_MAX = 1024  # digests, not texts: a server fed many large files keeps little
 
-    found = askalono.identify(_prepared(text))
-    return Match(spdx=base_id(found.name), score=round(float(found.score), 4), name=found.name)
+
+def _identify(text: str) -> Match:
+    """askalono's closest licence for the text, remembered by the text's digest."""
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    found = _SEEN.get(key)
+    if found is None:
+        import askalono  # loaded on first use: checks that hold no licence text never pay for it
+
+        clean = text.encode("utf-8", "replace").decode("utf-8")  # askalono takes no lone surrogates
+        raw = askalono.identify(_prepared(clean))
+        found = Match(spdx=base_id(raw.name), score=round(float(raw.score), 4), name=raw.name)
+        _SEEN[key] = found
+        if len(_SEEN) > _SEEN_MAX:
+            _SEEN.popitem(last=False)
+    else:
+        _SEEN.move_to_end(key)
+    return found
+
+
+def forget() -> None:
+    """Drop what was identified (the bench measures a first identification with it)."""
+    _SEEN.clear()
 
 
 def identify(text: str, threshold: float) -> Match | None:

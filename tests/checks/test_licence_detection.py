@@ -165,8 +165,8 @@ def test_a_dual_licence_file_with_a_rule_between_reports_both():
 @pytest.mark.parametrize(
     "text",
     ["Alle rettigheder forbeholdes Eksempel Kommune. Kontakt kommunen for brug.",
-     "", "\x00" * 2000, "🙂" * 5000, "MIT License\n\n" * 3000],
-    ids=["prose", "empty", "nul-bytes", "emoji", "only-titles"],
+     "", "\x00" * 2000, "🙂" * 5000, "MIT License\n\n" * 3000, "\udcff\ud800 bytes read with surrogateescape"],
+    ids=["prose", "empty", "nul-bytes", "emoji", "only-titles", "lone-surrogates"],
 )
 def test_a_text_that_is_no_licence_matches_nothing(text):
     assert match_text(text) is None
