@@ -132,6 +132,7 @@ class Context:
         outcome: str,
         *,
         path: str | None = None,
+        line: int | None = None,
         details: dict | None = None,
         **params: Any,
     ) -> CheckResult:
@@ -148,6 +149,7 @@ class Context:
             message=message,
             hint=hint,
             path=path,
+            line=line if path is not None else None,
             requirements=spec.requirements,
             details={"outcome": outcome, **(details or {})},
         )

@@ -177,7 +177,8 @@ def _item_view(
     state: State,
     lang: str,
 ) -> ItemView:
-    if item.kind == "check" and item.check not in check_results and item.roles:
+    result = check_results.get(item.check or "") if item.kind == "check" else None
+    if item.kind == "check" and item.roles and (result is None or result.awaits_people):
         item = replace(item, kind="manual")     # no check answers it here: people with the roles tick it
     base = dict(
         key=item.key,
@@ -195,6 +196,8 @@ def _item_view(
         link = result.details.get("url") or _file_link(repo, result.path)   # a Jira project, or a file
         # a link outside the repository (the Jira project) comes with its one-line summary
         note = result.message if (not result.ok or result.status == Status.WARN or result.details.get("url")) else None
+        if result.awaits_people:                # and no one here may tick it: it waits
+            return ItemView(**base, done=False, status="pending", reason=result.message or None)
         return ItemView(
             **base,
             done=result.ok,
@@ -214,6 +217,7 @@ def _item_view(
             status="done" if done else "open",
             ticked_by=tick.by if tick else None,
             ticked_at=tick.at if tick else None,
+            reason=result.message if result is not None else None,   # what the bot found, for the people
             roles=item.roles,
             who=process.role_names(item.roles, lang),
         )

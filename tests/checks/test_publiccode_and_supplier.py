@@ -73,13 +73,14 @@ def test_no_publiccode_is_only_advice():
 
 # -- supplier_agreement (P-3.1) --------------------------------------------------------
 
-def test_an_empty_supplier_list_is_not_configured_never_a_pass():
+def test_an_empty_supplier_list_awaits_the_secretariat_never_a_pass_and_does_not_block():
     config = load_config()
     assert config.suppliers == ()  # the shipped default
     r = run_checks(snapshot(product_files(2)), level=2, config=config, today=TODAY)
     assert r["supplier_agreement"].status is Status.NOT_CONFIGURED
-    assert "ikke sat op" in r["supplier_agreement"].message
-    assert not r["supplier_agreement"].ok and not r.ready
+    assert r["supplier_agreement"].message.startswith("Afventer sekretariatet")
+    assert "Eksempel Leverandør ApS (publiccode.yml)" in r["supplier_agreement"].message
+    assert r["supplier_agreement"].ok and r["supplier_agreement"].awaits_people and r.ready
 
 
 def test_a_signed_supplier_named_in_publiccode_passes():
