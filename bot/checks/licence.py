@@ -24,7 +24,7 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     details = {
         "licence": primary.spdx if primary else None,
         "licence_files": list(evidence.licence_files),
-        "findings": [{"spdx": f.spdx, "path": f.path, "how": f.how} for f in evidence.findings],
+        "findings": [{"spdx": f.spdx, "path": f.path, "how": f.how, "score": f.score} for f in evidence.findings],
         "conflicts": list(evidence.conflicts()),
     }
     if primary is None:

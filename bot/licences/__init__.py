@@ -1,4 +1,4 @@
-"""Offline licence detection: SPDX lines, manifests and licence-text fingerprints."""
+"""Offline licence detection: licence texts matched against SPDX's (askalono), SPDX lines, manifests."""
 
 from bot.licences.data import LicenceData, load_licence_data, normalise
 from bot.licences.detect import (
@@ -12,12 +12,16 @@ from bot.licences.detect import (
     match_text,
     name_to_spdx,
 )
+from bot.licences.match import Match, base_id, identify_all
 
 __all__ = [
     "Finding",
     "LicenceData",
     "LicenceEvidence",
+    "Match",
+    "base_id",
     "detect_licence",
+    "identify_all",
     "is_licence_file",
     "is_manifest",
     "is_osi_approved",

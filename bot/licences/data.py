@@ -19,23 +19,11 @@ def normalise(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Fingerprint:
-    spdx: str
-    all: tuple[str, ...]
-    unless: tuple[str, ...] = ()
-
-    def matches(self, normalised_text: str) -> bool:
-        return all(p in normalised_text for p in self.all) and not any(
-            p in normalised_text for p in self.unless
-        )
-
-
-@dataclass(frozen=True)
 class LicenceData:
     osi_approved: frozenset[str]        # casefolded SPDX ids
     canonical: dict[str, str]           # casefolded id -> id as SPDX spells it
-    fingerprints: tuple[Fingerprint, ...]
     names: dict[str, str]               # normalised name -> SPDX id
+    match_threshold: float              # least askalono score that names a licence text
 
 
 @lru_cache(maxsize=4)
@@ -44,22 +32,14 @@ def load_licence_data(path: str | None = None) -> LicenceData:
     if not isinstance(raw, dict):
         raise ValueError(f"{path or DATA_PATH}: not a mapping")
     osi = [str(x) for x in raw.get("osi_approved") or []]
-    prints = []
-    for spdx, spec in (raw.get("fingerprints") or {}).items():
-        if not isinstance(spec, dict) or not spec.get("all"):
-            raise ValueError(f"licences.yaml: fingerprints.{spdx} needs a non-empty 'all' list")
-        prints.append(
-            Fingerprint(
-                spdx=str(spdx),
-                all=tuple(normalise(p) for p in spec["all"]),
-                unless=tuple(normalise(p) for p in spec.get("unless") or ()),
-            )
-        )
+    threshold = raw.get("match_threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+        raise ValueError(f"{path or DATA_PATH}: match_threshold must be a number in (0, 1]")
     names = {normalise(str(k)): str(v) for k, v in (raw.get("names") or {}).items()}
     canonical = {x.casefold(): x for x in osi}
     return LicenceData(
         osi_approved=frozenset(canonical),
         canonical=canonical,
-        fingerprints=tuple(prints),
         names=names,
+        match_threshold=float(threshold),
     )

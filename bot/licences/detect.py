@@ -1,8 +1,9 @@
 """Which licence a repository states, found offline in the files the snapshot holds.
 
-Evidence, strongest first: a licence file's text (fingerprints) or its
-`SPDX-License-Identifier:` line, then package manifests, then GitHub's own
-detection (remote snapshots only). Every finding is kept so that a conflict
+Evidence, strongest first: a licence file's whole text (matched by askalono
+against SPDX's licence texts, `match.py`) or its `SPDX-License-Identifier:`
+line, then GitHub's own detection (remote snapshots only), then package
+manifests. Every finding is kept so that a conflict
 between a LICENSE file and a manifest can be shown.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from bot.licences.data import LicenceData, load_licence_data, normalise
+from bot.licences.match import Match, base_id, completed_by, identify_all
 
 LICENCE_FILE = re.compile(r"^(?:licen[cs]e|copying|unlicense)(?:[._-][\w.-]*)?$", re.IGNORECASE)
 _SPDX_LINE = re.compile(r"SPDX-License-Identifier:\s*([A-Za-z0-9.+\-() ]+?)\s*(?:\*/|-->|$)", re.MULTILINE)
@@ -22,7 +24,8 @@ _EXPRESSION_SPLIT = re.compile(r"\s+(?:OR|AND|WITH)\s+|[()]", re.IGNORECASE)
 _XML_TAG = r"<{tag}>\s*([^<]{{1,200}}?)\s*</{tag}>"
 _SETUP_PY = re.compile(r"""\blicen[cs]e\s*=\s*["']([^"']{1,100})["']""")
 _MANIFESTS = ("pyproject.toml", "package.json", "composer.json", "cargo.toml", "setup.cfg", "setup.py", "pom.xml")
-_MAX_SCAN = 200_000  # characters of one file read for fingerprints
+_MAX_SCAN = 200_000  # characters of one file read for matching
+_SPDX_LINE_ONLY = 30  # words besides SPDX lines under which a file is only its SPDX line
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Finding:
     spdx: str            # SPDX id or expression, as found or mapped
     path: str | None     # file it came from; None for GitHub's detection
     how: str             # "text" | "spdx_line" | "manifest" | "github"
+    score: float | None = None  # askalono's score for a "text" finding
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,10 @@ class LicenceEvidence:
         primary = self.primary
         if primary is None:
             return ()
-        mine = set(licence_ids(primary.spdx))
-        return tuple(sorted({f.spdx for f in self.findings if not mine & set(licence_ids(f.spdx))}))
+        mine = {base_id(i).casefold() for i in licence_ids(primary.spdx)}
+        return tuple(sorted({
+            f.spdx for f in self.findings if not mine & {base_id(i).casefold() for i in licence_ids(f.spdx)}
+        }))
 
 
 def is_licence_file(path: str) -> bool:
@@ -97,13 +103,17 @@ def canonical(spdx: str, data: LicenceData | None = None) -> str:
 
 
 def match_text(text: str, data: LicenceData | None = None) -> str | None:
-    """The licence whose fingerprint the text carries (None when none or several differ)."""
+    """The licence(s) the whole text is, as an SPDX expression; None below the threshold.
+
+    A file holding two licence texts (MIT followed by Apache-2.0) names both as
+    an OR expression, the way dual licensing is written, rather than one guessed.
+    """
     data = data or load_licence_data()
-    normalised = normalise(text[:_MAX_SCAN])
-    hits = list(dict.fromkeys(fp.spdx for fp in data.fingerprints if fp.matches(normalised)))
-    # A dual-licence file (MIT text followed by Apache text) matches twice: both are
-    # reported as an OR expression rather than one guessed.
-    return " OR ".join(hits) if hits else None
+    return _expression(identify_all(text[:_MAX_SCAN], data.match_threshold), data)
+
+
+def _expression(found: tuple[Match, ...], data: LicenceData) -> str | None:
+    return " OR ".join(canonical(m.spdx, data) for m in found) if found else None
 
 
 def name_to_spdx(name: str, data: LicenceData | None = None) -> str | None:
@@ -173,6 +183,38 @@ def _manifest_values(path: str, text: str) -> list[str]:
     return values
 
 
+def _file_finding(path: str, text: str, data: LicenceData) -> Finding | None:
+    """A licence file's licence: its text when askalono recognises it, else its SPDX line.
+
+    A file that is little more than an SPDX line (REUSE style) is taken at its word
+    without matching; a licence text wins over an SPDX line that disagrees.
+    """
+    spdx_lines = _SPDX_LINE.findall(text)
+    rest = _SPDX_LINE.sub(" ", text)
+    if spdx_lines and len(rest.split()) < _SPDX_LINE_ONLY:
+        return Finding(canonical(spdx_lines[0].strip(), data), path, "spdx_line")
+    found = identify_all(text, data.match_threshold)
+    if found:
+        return Finding(_expression(found, data), path, "text", score=min(m.score for m in found))
+    if spdx_lines:
+        return Finding(canonical(spdx_lines[0].strip(), data), path, "spdx_line")
+    return None
+
+
+def _complete(path: str, text: str, findings: list[Finding], unrecognised: list[str],
+              files: Mapping[str, str], data: LicenceData) -> None:
+    """An unrecognised licence file that is the rest of a licence whose other part
+    another licence file holds (COPYING.LESSER beside COPYING) takes that file's place."""
+    for i, base in enumerate(findings):
+        if base.how != "text" or base.path is None:
+            continue
+        match = completed_by(text, files[base.path][:_MAX_SCAN], data.match_threshold)
+        if match is not None:
+            findings[i] = Finding(canonical(match.spdx, data), path, "text", score=match.score)
+            unrecognised.remove(path)
+            return
+
+
 def detect_licence(
     paths: Iterable[str],
     files: Mapping[str, str],
@@ -187,14 +229,13 @@ def detect_licence(
         text = files.get(path)
         if text is None:
             continue
-        spdx_lines = _SPDX_LINE.findall(text[:_MAX_SCAN])
-        matched = match_text(text, data)
-        if matched:
-            findings.append(Finding(matched, path, "text"))
-        elif spdx_lines:
-            findings.append(Finding(canonical(spdx_lines[0].strip(), data), path, "spdx_line"))
-        else:
+        finding = _file_finding(path, text[:_MAX_SCAN], data)
+        if finding is None:
             unrecognised.append(path)
+        else:
+            findings.append(finding)
+    for path in list(unrecognised):
+        _complete(path, files[path][:_MAX_SCAN], findings, unrecognised, files, data)
     if github_spdx and github_spdx.upper() not in ("NOASSERTION", "OTHER"):
         findings.append(Finding(canonical(github_spdx, data), None, "github"))
     for path in sorted(files):

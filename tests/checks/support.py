@@ -11,7 +11,7 @@ from bot.snapshot import Snapshot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEMPLATE = (FIXTURES / "checks" / "os2_governance_template.md").read_text(encoding="utf-8")
-LICENCES = FIXTURES / "checks" / "licences"
+LICENCES = FIXTURES / "licences" / "spdx"
 PUBLICCODE = FIXTURES / "publiccode"
 SUPPLIER = "Eksempel Leverandør ApS"
 REPORT = "OS2eksempel_governance_report.md"
