@@ -257,8 +257,8 @@ def test_contact_person_from_maintainers_file():
     files = product_files(2, **{"publiccode.yml": None})
     files["OS2eksempel_governance_report.md"] = fill_report(2, preamble="Ønsket niveau: 2")
     r = run(files)["contact_person"]
-    assert r.status is Status.PASS and r.details["contacts"][0] == {"name": "Jens Jensen (Eksempel Kommune)",
-                                                                    "source": "MAINTAINERS.md"}
+    assert r.status is Status.PASS and r.details["contacts"][0] == {"name": "Jens Jensen", "source": "MAINTAINERS.md",
+                                                                    "line": 3}
 
 
 def test_contact_person_from_g3_alone():
