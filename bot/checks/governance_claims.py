@@ -7,6 +7,11 @@ template today): which meaning each check speaks for, and which of its outcomes
 contradict a "met" mark, are settings in config/checks.yaml. A criterion whose
 meaning no check sees evidence for is not judged.
 
+A report that names what the repository holds (F2 "MPL 2.0 og CC-BY-SA-4.0
+vedtaget" in a documentation repository under CC BY-SA) agrees with it even where
+the licence check finds fault (`agrees_when_named`): that verdict is the licence
+check's, not a contradiction of the report.
+
 Absence of evidence is a contradiction only where the thing claimed must be in
 the repository (a licence claimed, no licence file). Where it may live elsewhere
 (a container recommended and built in another repository, as OS2faktor and OS2iot
@@ -16,6 +21,7 @@ never confirmed, and the details say so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.checks.context import Context
@@ -23,6 +29,8 @@ from bot.checks.model import CheckResult, Status
 from bot.governance import Mark
 from bot.governance.generations import load_catalogue
 from bot.snapshot import Snapshot
+
+_VERSION = re.compile(r"-?\d+(?:\.\d+)*(?:-only|-or-later)?$")
 
 ID = "governance_claims"
 OUTCOMES = ("pass", "confirmable", "contradicted", "no_report")
@@ -51,7 +59,7 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
                                  "line": criterion.line, "evidence": evidence.message})
             continue
         checked.append(criterion.id)
-        says_no = outcome in rule.get("contradicts", ())
+        says_no = outcome in rule.get("contradicts", ()) and not _documented(criterion.documentation, evidence, rule)
         if criterion.mark is Mark.MET and says_no:
             contradicted.append(criterion.id)
             lines.append(criterion.line)
@@ -70,6 +78,25 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     else:
         result = context.result(ID, Status.PASS, "pass", path=path, details=details, checked=checked or "ingen")
     return replace(result, message=result.message + _not_seen_note(not_seen, settings)) if not_seen else result
+
+
+def _documented(documentation: str, evidence: CheckResult, rule: dict) -> bool:
+    """The report names what the repository has ('MPL 2.0 og CC-BY-SA-4.0 vedtaget' and a
+    CC BY-SA LICENSE): for the rule's `agrees_when_named` outcomes, the report and the
+    repository agree; whether that licence suffices is the licence check's verdict."""
+    if evidence.details.get("outcome") not in rule.get("agrees_when_named", ()):
+        return False
+    found = evidence.details.get(rule.get("named_detail", ""))
+    if not isinstance(found, str):
+        return False
+    written = _key(documentation)
+    # "CC-BY-SA-4.0" is named by "CC BY-SA 4.0" and by "CC BY SA" without its version
+    keys = {_key(found), _key(_VERSION.sub("", found))}
+    return any(len(key) >= 3 and key in written for key in keys)
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _not_seen_note(not_seen: list[dict], settings: dict) -> str:

@@ -81,6 +81,34 @@ def test_every_claims_rule_names_a_check_and_outcomes_it_can_reach():
     rules = load_config().spec("governance_claims").settings["claims"]
     for meaning, rule in rules.items():
         outcomes = set(CHECKS[rule["check"]].OUTCOMES)
-        named = set(rule.get("contradicts", ())) | set(rule.get("not_seen", ()))
+        named = set(rule.get("contradicts", ())) | set(rule.get("not_seen", ())) | set(rule.get("agrees_when_named", ()))
         assert named <= outcomes, f"{meaning}: {named - outcomes} are not outcomes of {rule['check']}"
         assert not set(rule.get("contradicts", ())) & set(rule.get("not_seen", ())), meaning
+        assert set(rule.get("agrees_when_named", ())) <= set(rule.get("contradicts", ())), meaning
+
+
+CC_BY_SA = "SPDX-License-Identifier: CC-BY-SA-4.0\n"  # stands in for OS2IoT-docs' CC BY-SA 4.0 LICENSE text
+
+
+def test_a_licence_the_report_names_agrees_with_the_report_though_the_licence_check_objects():
+    claims, result = claims_for(real(OS2IOT), LICENSE=CC_BY_SA)  # F2 "MPL 2.0 og CC-BY-SA-4.0 vedtaget"
+    assert result["licence"].details["outcome"] == "not_osi" and result["licence"].status is Status.FAIL
+    assert "F2" in claims.details["checked"] and claims.details["contradicted"] == []
+
+
+def test_a_licence_the_report_does_not_name_is_a_contradiction():
+    claims, _ = claims_for(real(FAKTOR), LICENSE=CC_BY_SA)  # F2 documented with a link to LICENSE only
+    assert claims.details["contradicted"] == ["F2"]
+
+
+@pytest.mark.parametrize(("documentation", "agrees"), [
+    ("Der anvendes CC BY SA og MPL 2.0", True),      # os2-test's F2, without the version
+    ("CC-BY-SA-4.0", True),
+    ("Creative Commons", False),
+    ("MPL 2.0", False),
+])
+def test_how_a_report_names_the_licence(documentation, agrees):
+    report = real(FAKTOR).replace("| Ja | https://github.com/OS2faktor/OS2faktor-Login/blob/master/LICENSE |",
+                                  f"| Ja | {documentation} |")
+    claims, _ = claims_for(report, LICENSE=CC_BY_SA)
+    assert (claims.details["contradicted"] == []) is agrees
