@@ -4,7 +4,7 @@ governance report's project-lead cell, publiccode.yml contacts.
 OS2's MAINTAINERS template is prose around tables; filled in, it keeps rows of
 "TBD", placeholder rows ("[Emeritus 1]", "[email@example.com]") and paragraphs
 with a functional mailbox. Only a person's name counts: two to four capitalised
-words ("Jakob Noerby", "Anne-Mette K. Sørensen"), with role words in front dropped
+words ("Jakob Noerby", "Anne-Mette K. Sørensen", "Hans van Dijk"), with role words in front dropped
 ("Produktkoordinator Mette Valbjørn") and organisations left out ("Favrskov
 Kommune"). The words are data (config/checks.yaml, contact_person.settings).
 """
@@ -19,8 +19,12 @@ _UPPER = "A-ZÆØÅÄÖÜÉÈÁÍÓÚ"
 _LOWER = "a-zæøåäöüéèáíóúëïß'’"
 _WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}]?[{_LOWER}]+)*"
 _INITIAL = rf"[{_UPPER}]\."
-# Two to four words, the last a whole word; bounded, so it cannot backtrack far.
-_NAME = re.compile(rf"(?<![\w@.])(?:{_WORD})(?:[ \t]+(?:{_INITIAL}|{_WORD})){{0,2}}[ \t]+(?:{_WORD})(?![\w@])")
+_PARTICLE = r"(?:van|von|der|den|de|la|le|du|da|di)"   # "Hans van Dijk", "Jens Ole la Cour"
+# Two to four capitalised words (particles between them), the last a whole word;
+# bounded, so it cannot backtrack far.
+_NAME = re.compile(
+    rf"(?<![\w@.])(?:{_WORD})(?:[ \t]+(?:{_INITIAL}|{_WORD}|{_PARTICLE})){{0,3}}[ \t]+(?:{_WORD})(?![\w@])"
+)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}(?![\w-])")
 _LINK = re.compile(r"\[([^\]\n]{0,300})\]\([^)\n]{0,500}\)")
 _BRACKETED = re.compile(r"\[([^\]\n]{0,300})\](?!\()")
@@ -28,6 +32,7 @@ _MARKUP = re.compile(r"<[^<>\n]{0,300}>|[*_`]+")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}")
 _MAX_CELL = 300     # longer cells and list items are prose, not a name slot
 _MAX_NAME = 60
+_MAX_TEXT = 2000    # of a report cell: a name is near its start, and regexes stay cheap
 _MAX_LINES = 5000
 
 
@@ -79,7 +84,7 @@ def _without_placeholders(text: str, rules: NameRules) -> str:
 
 def person_names(text: str, rules: NameRules) -> list[str]:
     """The people named in a short text (a cell, a list item), in order, without repeats."""
-    text = _plain(_without_placeholders(text, rules))
+    text = _plain(_without_placeholders(text[:_MAX_TEXT], rules))
     if not text or text.casefold() in rules.placeholders:
         return []
     names = []
@@ -87,7 +92,8 @@ def person_names(text: str, rules: NameRules) -> list[str]:
         words = match.group(0).split()
         while words and words[0].casefold() in rules.leading_words:
             words = words[1:]
-        if len(words) < 2 or any(w.casefold() in rules.organisation_words for w in words):
+        if sum(w[:1].isupper() for w in words) < 2 or len(words) > 5 \
+                or any(w.casefold() in rules.organisation_words for w in words):
             continue
         name = " ".join(words)
         if len(name) <= _MAX_NAME and name.casefold() not in rules.placeholders \
@@ -99,7 +105,7 @@ def person_names(text: str, rules: NameRules) -> list[str]:
 def contact_emails(text: str, rules: NameRules) -> list[str]:
     """E-mail addresses in a name slot that are not a template's example ('email@example.com')."""
     found = []
-    for address in _EMAIL.findall(_without_placeholders(text, rules)):
+    for address in _EMAIL.findall(_without_placeholders(text[:_MAX_TEXT], rules)):
         local, _, domain = address.casefold().partition("@")
         if {local, domain.split(".")[0]} & rules.placeholder_words:
             continue

@@ -84,6 +84,7 @@ def test_the_project_lead_of_real_reports(report, names):
     ("Produktkoordinator Mette Valbjørn", ["Mette Valbjørn"]),
     ("Anne-Mette K. Sørensen (Eksempel Kommune)", ["Anne-Mette K. Sørensen"]),
     ("[Jakob Thøtt Nørby]", ["Jakob Thøtt Nørby"]),   # a filled-in template field keeps its brackets
+    ("Hans van Dijk og Jens Ole la Cour", ["Hans van Dijk", "Jens Ole la Cour"]),
 ])
 def test_names_in_project_lead_cells(cell, names):
     assert person_names(cell, RULES) == names
