@@ -38,6 +38,14 @@ CHECKS_SCHEMA: dict[str, Any] = {
         },
         "not_applicable": {"type": "string", "minLength": 1},
         "target_level_keys": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "target_level_phrases": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "aims": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                "not_between": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            },
+        },
         "texts": {
             "type": "object",
             "required": ["title", "summary", "ready", "not_ready", "no_level", "target_sources"],
@@ -128,6 +136,7 @@ class ChecksConfig:
     suppliers: tuple[Supplier, ...] = ()
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    target_level_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def spec(self, check: str) -> CheckSpec:
         return self.checks[check]
@@ -195,6 +204,7 @@ def parse_config(data: Any, suppliers: tuple[Supplier, ...] = (), source: str = 
         checks=checks,
         suppliers=suppliers,
         source=source,
+        target_level_phrases={k: tuple(v) for k, v in (data.get("target_level_phrases") or {}).items()},
     )
 
 

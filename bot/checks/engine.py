@@ -9,7 +9,7 @@ from bot.checks.config import ChecksConfig, load_config
 from bot.checks.context import Context, Evidence
 from bot.checks.model import CheckResult, Status
 from bot.checks.registry import CHECKS, validate_against_code
-from bot.checks.statements import stated_level
+from bot.checks.target_level import stated_target
 from bot.governance import LEVEL_NAMES, Report, achieved_level, find_report_paths, parse_report
 from bot.snapshot import Snapshot
 
@@ -70,7 +70,7 @@ def run_checks(
     """All configured checks on one snapshot, judged at `level`.
 
     Without `level`, the target is the level the governance report says it aims
-    at ('Ønsket niveau: 2'), else config's default_level (1).
+    at ('Ønsket niveau: 2', 'har en målsætning om … Niveau 2'), else config's default_level (1).
     """
     config = config or load_config()
     validate_against_code(config)  # cheap; a hand-made config is checked too
@@ -80,8 +80,9 @@ def run_checks(
     if level is not None:
         target, source = level, "argument"
     else:
-        stated = stated_level(
-            report_text, (report.extra.get("front_matter") if report else None), config.target_level_keys
+        stated = stated_target(
+            report_text, (report.extra.get("front_matter") if report else None), config.target_level_keys,
+            config.target_level_phrases,
         ) if report_text else None
         target, source = (stated, "report") if stated is not None else (config.default_level, "default")
 
