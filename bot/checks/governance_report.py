@@ -33,9 +33,10 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
             repairs="; ".join(describe_repair(r, texts) for r in report.repairs), lines=_lines(report),
         )
     if report.problems:
+        texts = context.config.spec(ID).settings.get("problems", {})
         return context.result(
             ID, Status.WARN, "problems", path=path, line=_first_line(report), details=details,
-            count=len(report.problems), lines=_lines(report),
+            count=len(report.problems), lines=_lines(report), problems=describe_problems(report.problems, texts),
         )
     if report.draft:
         return context.result(ID, Status.WARN, "draft", path=path, details=details)
@@ -51,13 +52,25 @@ def describe_repair(repair, texts: dict) -> str:
     )
 
 
+def describe_problems(problems, texts: dict) -> str:
+    """Danish: 'linje 33: rækken F5 har 8 celler …; linje 40: …', at most MAX_LISTED of them."""
+    shown = []
+    for problem in sorted(problems, key=lambda p: p.line)[:MAX_LISTED]:
+        wording = texts.get(problem.kind)
+        text = wording.format(**problem.param()) if wording else ""
+        where = f"linje {problem.line}" if problem.line else "rapporten"
+        shown.append(f"{where}: {text}" if text else where)
+    more = len(problems) - len(shown)
+    return "; ".join(shown) + (f" og {more} mere" if more > 0 else "")
+
+
 def _repair_details(repair) -> dict:
     return {"line": repair.line, "criterion": repair.criterion_id, "level": repair.level,
             "source": repair.source, "cell": repair.cell, "generation": repair.generation}
 
 
 def _problems(report) -> list[dict]:
-    return [{"line": p.line, "message": p.message} for p in report.problems] if report else []
+    return [{"line": p.line, "message": p.message, "kind": p.kind} for p in report.problems] if report else []
 
 
 def _first_line(report) -> int | None:

@@ -46,7 +46,12 @@ class Problem:
     """Something in the report the parser could not read; reported, never guessed."""
 
     line: int
-    message: str            # English, for logs; Danish rendering lives in templates
+    message: str            # English, for logs and details
+    kind: str = ""          # which problem: its Danish wording is config (governance_report.settings.problems)
+    params: tuple[tuple[str, str], ...] = ()   # the wording's placeholders
+
+    def param(self) -> dict[str, str]:
+        return dict(self.params)
 
 
 @dataclass(frozen=True)

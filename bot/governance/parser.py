@@ -50,7 +50,7 @@ def parse_report(
             title=None,
             template_version=None,
             draft=False,
-            problems=(Problem(0, f"the report could not be parsed ({type(exc).__name__})"),),
+            problems=(Problem(0, f"the report could not be parsed ({type(exc).__name__})", "parse_failed"),),
         )
 
 
@@ -97,9 +97,9 @@ class _Reader:
     seen: dict[str, int] = field(default_factory=dict)
     dropped_problems: int = 0
 
-    def problem(self, line: int, message: str) -> None:
+    def problem(self, line: int, message: str, kind: str = "", **params: object) -> None:
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(line, message))
+            self.problems.append(Problem(line, message, kind, tuple((k, str(v)) for k, v in params.items())))
         else:
             self.dropped_problems += 1
 
@@ -108,7 +108,7 @@ class _Reader:
     def read(self) -> Report:
         text, had_nul = self.cleaned
         if had_nul:
-            self.problem(1, "the report contains NUL bytes (binary data?); they were removed")
+            self.problem(1, "the report contains NUL bytes (binary data?); they were removed", "nul_bytes")
         lines = text.split("\n")
         start, front = self._front_matter(lines)
         section = ""
@@ -146,10 +146,10 @@ class _Reader:
                     continue
                 if stripped and not _starts_block(stripped):
                     if table is not None:
-                        self.problem(number, "a line without cells inside a criteria table was ignored")
+                        self.problem(number, "a line without cells inside a criteria table was ignored", "line_without_cells")
                     continue
                 if table is not None and table.rows == 0:
-                    self.problem(table.line, "a criteria table has a header but no rows")
+                    self.problem(table.line, "a criteria table has a header but no rows", "header_without_rows")
                 table, foreign_table = None, False
 
             if not stripped:
@@ -201,7 +201,8 @@ class _Reader:
                 tables_seen += 1
                 if title_before_table is None and titles:
                     title_before_table = titles[-1]
-                self.problem(number, "a table is written on one line (line breaks lost); it was read as such")
+                self.problem(number, "a table is written on one line (line breaks lost); it was read as such",
+                             "one_line_table")
                 for row in rows:
                     self._row(table, row, number)
                 continue
@@ -216,27 +217,29 @@ class _Reader:
                 if has_separator:
                     index += 1
                 else:
-                    self.problem(number, "a criteria table header has no separator line (| --- |) under it")
+                    self.problem(number, "a criteria table header has no separator line (| --- |) under it", "no_separator")
             elif has_separator:
                 foreign_table = True
                 index += 1
             elif _CRITERION_LIKE.search(stripped[:200]):
-                self.problem(number, "a line looks like a criterion row but is not inside a criteria table")
+                self.problem(number, "a line looks like a criterion row but is not inside a criteria table",
+                             "row_outside_table")
 
         if table is not None and table.rows == 0:
-            self.problem(table.line, "a criteria table has a header but no rows")
+            self.problem(table.line, "a criteria table has a header but no rows", "header_without_rows")
         generation = self._generation()
         if tables_seen == 0:
-            self.problem(1, "no criteria table found (a table with '#' and 'Krav' columns)")
+            self.problem(1, "no criteria table found (a table with '#' and 'Krav' columns)", "no_table")
         elif not self.criteria:
-            self.problem(1, "criteria tables were found but no criterion could be read")
+            self.problem(1, "criteria tables were found but no criterion could be read", "no_criteria")
 
         title = title_before_table or (titles[0] if titles else None) or front.get("title") or None
         draft = bool(title and self.vocab.is_draft(title)) or bool(
             front.get("title") and self.vocab.is_draft(front["title"])
         )
         if self.dropped_problems:
-            self.problems.append(Problem(0, f"{self.dropped_problems} further problems were not listed"))
+            self.problems.append(Problem(0, f"{self.dropped_problems} further problems were not listed", "more_problems",
+                                         (("count", str(self.dropped_problems)),)))
         extra: dict = {}
         if front:
             extra["front_matter"] = front
@@ -289,7 +292,8 @@ class _Reader:
         if "id" not in roles and "text" not in roles:
             return None
         if "id" not in roles:
-            self.problem(number, "a table has a 'Krav' column but no id ('#') column; its rows were not read")
+            self.problem(number, "a table has a 'Krav' column but no id ('#') column; its rows were not read",
+                         "no_id_column")
             return None
         marks = [named_marks[key] for key in self.vocab.mark_columns if key in named_marks]
         if not marks and blank:
@@ -299,7 +303,7 @@ class _Reader:
             key=lambda column: self.vocab.documentation_columns.index(normalise(cells[column])),
         )
         if "level" not in roles:
-            self.problem(number, "a criteria table has no level column ('Produktniveau' or 'Niveau')")
+            self.problem(number, "a criteria table has no level column ('Produktniveau' or 'Niveau')", "no_level_column")
         return _Table(
             line=number,
             section=section,
@@ -317,19 +321,21 @@ class _Reader:
         table.rows += 1
         extra = len(cells) - table.width if len(cells) > table.width and any(cells[table.width:]) else 0
         realigned = self._realign(table, cells, extra) if extra else None
+        total = len(cells)
         if realigned is not None:
-            cells, cell = realigned
-            self.problem(
-                number,
-                f"a row has {len(cells) + extra} cells but its header has {table.width}; the level was read"
-                f" from cell {cell} (an unescaped '|' in a cell?)",
-            )
-        elif extra:
-            self.problem(
-                number,
-                f"a row has {len(cells)} cells but its header has {table.width}; the extra cells were ignored"
-                " (an unescaped '|' in a cell?)",
-            )
+            cells, _ = realigned
+
+        def too_wide(criterion_id: str) -> None:
+            """Said once the row's id is known, so a person can find the row by it."""
+            if realigned is not None:
+                self.problem(number, f"{criterion_id}: a row has {total} cells but its header has {table.width};"
+                             f" the level was read from cell {realigned[1]} (an unescaped '|' in a cell?)",
+                             "extra_cells_realigned", id=criterion_id, cells=total, width=table.width,
+                             cell=realigned[1])
+            elif extra:
+                self.problem(number, f"{criterion_id}: a row has {total} cells but its header has {table.width};"
+                             " the extra cells were ignored (an unescaped '|' in a cell?)",
+                             "extra_cells_ignored", id=criterion_id, cells=total, width=table.width)
 
         def cell(column: int | None) -> str | None:
             if column is None:
@@ -339,17 +345,20 @@ class _Reader:
         id_raw = cell(table.id)
         if not id_raw:
             if any(cells):
-                self.problem(number, "a table row has no criterion id; it was ignored")
+                self.problem(number, "a table row has no criterion id; it was ignored", "row_without_id")
             return
         criterion_id = _criterion_id(id_raw)
         if criterion_id is None:
-            self.problem(number, f"could not read a criterion id from {_shorten(id_raw)!r}; the row was ignored")
+            self.problem(number, f"could not read a criterion id from {_shorten(id_raw)!r}; the row was ignored",
+                         "unreadable_id", raw=_shorten(id_raw))
             return
+        too_wide(criterion_id)
         if criterion_id in self.seen:
             self.problem(
                 number,
                 f"criterion {criterion_id} appears again (first on line {self.seen[criterion_id]});"
                 " the first one is used",
+                "duplicate_id", id=criterion_id, first=self.seen[criterion_id],
             )
             return
         self.seen[criterion_id] = number
@@ -362,13 +371,15 @@ class _Reader:
         if table.marks and table.marks[0][1] >= len(cells):
             missing.append("mark")
         if missing:
-            self.problem(number, f"{criterion_id}: the row has too few cells (no {', '.join(missing)} cell)")
+            self.problem(number, f"{criterion_id}: the row has too few cells (no {', '.join(missing)} cell)",
+                         "too_few_cells", id=criterion_id)
 
         text = plain_text(cell(table.text) or "")
         level_raw = cell(table.level) or ""
         level = self.vocab.parse_level(level_raw)
         if level is None and table.level is not None and table.level < len(cells):
-            self.problem(number, f"{criterion_id}: could not read the level {_shorten(level_raw)!r}")
+            self.problem(number, f"{criterion_id}: could not read the level {_shorten(level_raw)!r}",
+                         "unreadable_level", id=criterion_id, raw=_shorten(level_raw))
         if level is None and table.level is not None and (extra or len(cells) < table.width):
             self.broken[criterion_id] = number
         if realigned is not None:
@@ -440,7 +451,8 @@ class _Reader:
             return Mark.NOT_EVALUATED, ""
         header, raw, mark = read[0]
         if mark is None:
-            self.problem(number, f"{criterion_id}: the mark {_shorten(raw)!r} is not one we know")
+            self.problem(number, f"{criterion_id}: the mark {_shorten(raw)!r} is not one we know",
+                         "unknown_mark", id=criterion_id, raw=_shorten(raw))
             mark = Mark.UNREADABLE
         for other_header, other_raw, other in read[1:]:
             if other is not None and other is not mark:
@@ -448,6 +460,8 @@ class _Reader:
                     number,
                     f"{criterion_id}: '{header}' says {_shorten(raw)!r} but '{other_header}' says"
                     f" {_shorten(other_raw)!r}; '{header}' is used",
+                    "marks_disagree", id=criterion_id, column=header, raw=_shorten(raw), other_column=other_header,
+                    other_raw=_shorten(other_raw),
                 )
         return mark, raw
 

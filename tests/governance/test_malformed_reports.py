@@ -38,6 +38,32 @@ def test_every_malformed_report_parses_and_reports_problems(path: Path):
         level_gaps(report, level)
 
 
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_every_problem_the_parser_finds_has_its_danish_wording(path: Path):
+    from bot.checks.config import load_config
+    from bot.checks.governance_report import describe_problems
+
+    wordings = load_config().spec("governance_report").settings["problems"]
+    report = read(path.name)
+    for problem in report.problems:
+        assert problem.kind in wordings, f"no Danish wording for {problem.kind!r} ({problem.message})"
+        described = describe_problems([problem], wordings)
+        assert "{" not in described and "linje" in described or problem.line == 0
+
+
+def test_a_row_with_an_extra_pipe_is_named_by_its_line_and_criterion_in_danish():
+    from bot.checks.config import load_config
+    from bot.checks.governance_report import describe_problems
+
+    report = parse_report(
+        "| # | Krav | Produktniveau | Retningslinjer | Efterlevet? | Dokumentation |\n"
+        "| --- | --- | --- | --- | --- | --- |\n"
+        "| F5 | Løsningens formål og værdi er beskrevet | sandkasse | Henvis | Ja |README.md| Ja ||\n", "r.md")
+    wordings = load_config().spec("governance_report").settings["problems"]
+    said = describe_problems(report.problems, wordings)
+    assert said.startswith("linje 3: rækken F5 har 8 celler, men overskriften har 6"), said
+
+
 @pytest.mark.parametrize("path", ALL_VARIANTS, ids=[p.name for p in ALL_VARIANTS])
 def test_every_style_variant_parses_without_problems(path: Path):
     report = parse_report(path.read_text(encoding="utf-8"), str(path))
