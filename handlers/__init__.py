@@ -21,5 +21,6 @@ ROUTES = {
     "issues.labeled": [onboarding.issue_changed],
     "issues.unlabeled": [onboarding.issue_changed],
     "issue_comment.created": [onboarding.commented],
+    "issue_comment.edited": [onboarding.commented],   # a person's edit of the indstilling is put back
     f"{RECONCILE_EVENT}.{RECONCILE_ACTION}": [onboarding.job],
 }

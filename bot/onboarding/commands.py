@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from bot.commands import Command, CommandSpec, Registry
 from bot.governance import parse_level
 from bot.onboarding.config import Process
+from bot.onboarding.board_gate import unmet
 from bot.onboarding.desired import board_review_status
 from bot.onboarding.escape import escape_inline, login as safe_login, quote_for_reply
 from bot.onboarding.access import AccessRequest, load_access_config, parse_access_args
 from bot.onboarding.model import Access, Decision, IssueView, State, Tick, record_decision, set_coordinators
 
-REVIEW_STEPS = (1, 2)        # what must be done before the board is asked (seed 000, P-1.3)
 _LOGIN = re.compile(r"^@?([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$")
 
 
@@ -35,6 +35,7 @@ class CommandContext:
     lang: str
     board_mention: str                       # "@org/team" of the board, pinged on a review request
     jira_configured: bool = False
+    paper_of: Callable[[State], Mapping[str, Any]] | None = None   # the indstilling's facts for a state
 
 
 @dataclass(frozen=True)
@@ -133,20 +134,22 @@ def _coordinator(state: State, command: Command, ctx: CommandContext) -> Answer:
 
 
 def _request_board_review(state: State, command: Command, ctx: CommandContext) -> Answer:
-    if state.level not in (2, 3):
-        level = ctx.process.level_label(state.level, ctx.lang) if state.level is not None else "–"
+    """The gate is short (config's `board_review.requires`); everything else the board weighs
+    goes into the indstilling, taken now and sealed in the state."""
+    gate = ctx.process.board_review
+    if state.level is not None and gate is not None and state.level not in gate.levels:
+        level = ctx.process.level_label(state.level, ctx.lang)
         return Answer(state, False, _text(ctx, "review_wrong_level", level=level))
     if board_review_status(state) == "requested":
         return Answer(state, True, _text(ctx, "review_already"))
-    view = ctx.view_of(state)
-    board_items = {i.key for i in ctx.process.items if i.kind == "decision" and i.decision == "board_approval"}
-    missing = [item for step in view.steps if step.number in REVIEW_STEPS for item in step.items
-               if not item.done and not item.recommended and item.key not in board_items]
+    missing = unmet(ctx.process, state, ctx.view_of(state), ctx.lang)
     if missing:
-        listed = "\n".join(f"- {item.name}" for item in missing)
-        return Answer(state, False, _text(ctx, "review_missing", missing=listed))
+        return Answer(state, False, _text(ctx, "review_gate", missing="\n".join(f"- {m}" for m in missing)))
     state = _decide(state, "board_review", "requested", ctx)
-    return Answer(state, True, _text(ctx, "review_requested", board=ctx.board_mention, level=state.level))
+    if ctx.paper_of is not None:
+        state = replace(state, board_paper=ctx.paper_of(state))
+    return Answer(state, True, _text(ctx, "review_requested", board=ctx.board_mention, level=state.level)
+                  + "\n\n" + _text(ctx, "review_paper"))
 
 
 def _approve(state: State, command: Command, ctx: CommandContext) -> Answer:

@@ -141,6 +141,26 @@ class Labels:
 
 
 @dataclass(frozen=True)
+class BoardRequirement:
+    """One thing that must hold before the board is asked: a checklist item that is done, or a
+    level among `level`; `missing` is what a refusal says."""
+
+    key: str
+    missing: Text
+    item: str | None = None
+    level: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class BoardReview:
+    """The gate before the board's review, and what the indstilling shows as the organisation."""
+
+    levels: frozenset[int]
+    requires: tuple[BoardRequirement, ...]
+    organisation: tuple[tuple[str, str | None], ...]   # (checklist item key, governance report criterion)
+
+
+@dataclass(frozen=True)
 class Process:
     version: int
     default_language: str
@@ -151,6 +171,7 @@ class Process:
     texts: Mapping[str, Text]
     steps: tuple[Step, ...]
     level_values: Mapping[int, Text] | None = None   # the level after the word "Niveau" ("1 – …")
+    board_review: BoardReview | None = None
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -246,6 +267,14 @@ def _semantic_problems(data: dict, known_checks: frozenset[str]) -> list[str]:
                     problems.append(f"{at}.roles[{r}]: unknown role {role!r}")
             if item["kind"] == "decision" and item["decision"] not in decisions:
                 problems.append(f"{at}.decision: unknown decision {item['decision']!r}")
+    board = data.get("board_review") or {}
+    for r, req in enumerate(board.get("requires") or ()):
+        at = f"board_review.requires[{r}]"
+        if "item" in req and req["item"] not in seen_keys:
+            problems.append(f"{at}.item: unknown item {req['item']!r}")
+    for o, entry in enumerate(board.get("organisation") or ()):
+        if entry["item"] not in seen_keys:
+            problems.append(f"board_review.organisation[{o}].item: unknown item {entry['item']!r}")
     for path, text in _texts(data):
         for bad in FORBIDDEN_IN_TEXT:
             if bad in text:
@@ -322,6 +351,17 @@ def _build(data: dict) -> Process:
         ),
         texts={k: text(v) for k, v in data["texts"].items()},
         steps=tuple(steps),
+        board_review=_board_review(data["board_review"], text) if "board_review" in data else None,
+    )
+
+
+def _board_review(data: Mapping[str, Any], text) -> BoardReview:
+    return BoardReview(
+        levels=frozenset(data["levels"]),
+        requires=tuple(BoardRequirement(key=r["key"], missing=text(r["missing"]), item=r.get("item"),
+                                        level=frozenset(r.get("level") or ()))
+                       for r in data["requires"]),
+        organisation=tuple((o["item"], o.get("criterion")) for o in data["organisation"]),
     )
 
 

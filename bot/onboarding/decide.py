@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from bot.commands import Registry, parse_commands
+from bot.onboarding.board_paper import render as render_paper, take as take_paper
 from bot.onboarding.commands import CommandContext, answer, unknown
 from bot.onboarding.config import OrgSettings, Process, actor_roles
 from bot.onboarding.desired import compute_desired, compute_view
@@ -121,6 +122,7 @@ class Plan:
     refused: tuple[str, ...] = ()         # logins (lower) whose refused command is answered now, one each
     jira: Any = None                      # the JiraPlan when the product's project is due (and Jira connected)
     github: Any = None                    # the GitHubPlan (teams, coordinators' team) once approved
+    board_paper: str | None = None        # the indstilling comment as it should read (None: the board was never asked)
 
 
 def roles_of(inputs: Inputs, login: str, state: State) -> frozenset[str]:
@@ -200,8 +202,10 @@ def decide(inputs: Inputs) -> Plan:
     if inputs.access is not None and issue is not None:
         from bot.onboarding.provision import desired_github
         github = desired_github(state, inputs.facts, inputs.settings, inputs.access)
+    paper = render_paper(process, state, inputs.facts, lang) if issue is not None else None
     return Plan(desired, seal, tuple(comments), tuple(owed), tuple(log), trusted.source,
-                refused=tuple(refused) if issue is not None else (), jira=jira, github=github)
+                refused=tuple(refused) if issue is not None else (), jira=jira, github=github,
+                board_paper=paper)
 
 
 def _results(inputs: Inputs, checks) -> Mapping[str, Any]:
@@ -272,7 +276,8 @@ def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list[
             process=inputs.process, registry=registry, actor=author, roles=roles, at=at,
             comment_url=comment.url or None, lang=lang,
             view_of=lambda s: _view_at(inputs, s),
-            board_mention=inputs.board_mention, jira_configured=inputs.jira_configured)
+            board_mention=inputs.board_mention, jira_configured=inputs.jira_configured,
+            paper_of=lambda s, by=author: _paper_at(inputs, s, by, at))
         replies, all_ok = [], True
         for command, spec in ours:
             if spec is None:
@@ -299,6 +304,12 @@ def _run_commands(inputs: Inputs, state: State, log: list) -> tuple[State, list[
             refused.append(who)
         owed.append(Owed(comment.id, ("eyes", "+1" if all_ok else "confused"), reply))
     return state, owed, refused
+
+
+def _paper_at(inputs: Inputs, state: State, by: str, at: str) -> dict:
+    """The indstilling's facts for `state`: checks at the level sought and at the report's own aim."""
+    return take_paper(inputs.process, state, inputs.facts, _view_at(inputs, state), inputs.checks_at(state.level),
+                      inputs.checks_at(None), by=by, at=at)
 
 
 def _view_at(inputs: Inputs, state: State):

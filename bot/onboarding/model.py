@@ -83,6 +83,9 @@ class State:
     access: tuple[Access, ...] = ()  # who gets access once the product is approved
     shown: Mapping[str, bool] = field(default_factory=dict)  # tick per item as last rendered
     meta: IssueMeta = field(default_factory=IssueMeta)
+    # the indstilling's facts as they stood at the latest request for the board's review
+    # (bot/onboarding/indstilling.py): sealed here, so a person's edit of the comment is undone
+    board_paper: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +101,7 @@ class State:
             "seen_through": self.seen_through,
             **({"access": [{"login": a.login, "role": a.role, "email": a.email, "by": a.by, "at": a.at}
                            for a in self.access]} if self.access else {}),
+            **({"board_paper": dict(self.board_paper)} if self.board_paper else {}),
             "shown": dict(sorted(self.shown.items())),
             "meta": {
                 "repo": self.meta.repo,
@@ -133,6 +137,9 @@ class State:
             for d in list(data.get("decisions") or [])
         )
         meta = dict(data.get("meta") or {})
+        paper = data.get("board_paper")
+        if paper is not None and not isinstance(paper, Mapping):
+            raise TypeError("board_paper is not an object")
         return cls(
             version=version,
             level=level,
@@ -152,6 +159,7 @@ class State:
                 onboarded=_bool(meta.get("onboarded", False)),
                 onboarded_at=_opt_str(meta.get("onboarded_at")),
             ),
+            board_paper=dict(paper) if paper else None,
         )
 
 

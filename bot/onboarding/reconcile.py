@@ -35,6 +35,7 @@ from bot.checks.config import load_config as load_checks_config
 from bot.commands import load_registry, parse_commands
 from bot.errors import PermanentError, TransientError
 from bot.onboarding.config import ConfigError, OrgSettings, Process, load_org_defaults, load_process, org_settings
+from bot.onboarding.board_paper import MARKER as PAPER_MARKER
 from bot.onboarding.decide import Inputs, Plan, decide, reply_marker, trusted_state
 from bot.onboarding.escape import escape_inline
 from bot.onboarding.history import History, Revision, edits_since_bot, revision_from_node
@@ -61,6 +62,7 @@ REFUSALS = "refusals"                   # store namespace: repo|login -> times a
 GITHUB_ACCESS = "github_access"         # store namespace: repo -> the last step-3 run on GitHub (and what the bot added)
 JIRA_STATUS = "jira_status"             # store namespace: repo -> the last provisioning in Jira (the check result)
 OWED = "feedback_owed"                  # store namespace: repo -> feedback owed (decided, not yet given)
+BOARD_PAPERS = "board_paper"            # store namespace: repo -> id of the indstilling comment (a cache, never the text)
 _REPLY = re.compile(r"<!-- os2bot:reply (\d+) -->")
 MAX_ROUNDS = 3                          # re-read-before-write retries when people edit meanwhile
 
@@ -365,6 +367,7 @@ class Reconciler:
             await self._keep_state(full, plan)
         for text in plan.comments:
             await client.rest("POST", f"/repos/{full}/issues/{primary.number}/comments", json={"body": text})
+        written = await self._write_board_paper(client, full, primary, plan, log)
         replied = await self._give_feedback(client, full, primary, plan, log)
         closed = []
         for dup in duplicates:
@@ -379,7 +382,7 @@ class Reconciler:
         if await self._provision(client, full, primary, plan, lang, log):
             return None   # Jira changed: another round shows it in the issue
         return Outcome(full, issue=primary.number, updated=tuple(sorted(patch)),
-                       comments=len(plan.comments) + replied, commands=len(plan.feedback), closed_duplicates=tuple(closed), problems=config_problems,
+                       comments=len(plan.comments) + replied + written, commands=len(plan.feedback), closed_duplicates=tuple(closed), problems=config_problems,
                        state_source=plan.state_source)
 
     async def _github_access(self, client, full: str, issue: IssueRecord, plan: Plan, log) -> None:
@@ -425,6 +428,45 @@ class Reconciler:
         await self.store.aput(JIRA_STATUS, full.lower(), status)
         shown = {k: last.get(k) for k in ("ok", "key", "url", "message", "problem")}
         return shown != {k: status.get(k) for k in shown}
+
+    async def _write_board_paper(self, client, full: str, issue: IssueRecord, plan: Plan, log) -> int:
+        """The indstilling comment, one per issue: found by the id the bot kept or by its marker, and
+        only among the bot's own comments; posted when there is none, and rewritten from the sealed
+        state whenever its text differs (a new request after a tilbageløb, or a person's edit, which
+        is put back). Returns 1 when a comment was posted."""
+        if plan.board_paper is None:
+            return 0
+        kept = await self.store.aget(BOARD_PAPERS, full.lower())
+        found: tuple[int, str] | None = None
+        if isinstance(kept, int):
+            mine = next((c for c in issue.comments if c.id == kept), None)
+            if mine is not None:
+                found = (mine.id, mine.body) if mine.by_us else None
+            else:   # older than the comments read: asked for by id, and believed only if it is ours here
+                answer = await client.rest_or_none("GET", f"/repos/{full}/issues/comments/{kept}")
+                if answer and self.identity.is_rest_user(answer.get("user")) and \
+                        str(answer.get("issue_url") or "").endswith(f"/issues/{issue.number}"):
+                    found = (kept, answer.get("body") or "")
+        if found is None:
+            marked = [c for c in issue.comments if c.by_us and PAPER_MARKER in c.body]
+            if marked:
+                first = min(marked, key=lambda c: c.id)
+                found = (first.id, first.body)
+        if found is None:
+            created = await client.rest("POST", f"/repos/{full}/issues/{issue.number}/comments",
+                                        json={"body": plan.board_paper})
+            await self.store.aput(BOARD_PAPERS, full.lower(), int(created["id"]))
+            if log:
+                log.info("board_paper_written", issue=issue.number, comment=created.get("id"))
+            return 1
+        comment_id, body = found
+        if body != plan.board_paper:
+            await client.rest("PATCH", f"/repos/{full}/issues/comments/{comment_id}", json={"body": plan.board_paper})
+            if log:
+                log.info("board_paper_rewritten", issue=issue.number, comment=comment_id)
+        if kept != comment_id:
+            await self.store.aput(BOARD_PAPERS, full.lower(), comment_id)
+        return 0
 
     async def _refusals(self, full: str, login: str) -> list[float]:
         """When this person's refused commands were answered in the last hour."""

@@ -32,16 +32,6 @@ def decisions(bot, kind=None, repo=REPO):
     return [d for d in bot.state_of(repo).decisions if kind is None or d.kind == kind]
 
 
-def secretariat_ticks_everything_manual_in_steps_1_and_2(bot, repo=LEVEL2):
-    issue = bot.the_issue(repo)
-    body = issue.body
-    for key in ("match-judged", "coordination-group", "steering-group", "meeting-plan", "specialist-groups"):
-        if f"<!-- item:{key} -->" in body and not read_ticks(body)[key]:
-            body = tick(body, key)
-    bot.person_edits(repo, issue.number, body, SECRETARIAT)
-    bot.settle()
-
-
 @pytest.mark.parametrize("command, allowed, denied, kind", [
     ("/level 2", SECRETARIAT, CONTRIBUTOR, "level"),
     ("/approve-match", SECRETARIAT, BOARD_MEMBER, "match_approval"),
@@ -74,7 +64,7 @@ def test_the_secretariat_places_the_product_on_level_2_and_the_checklist_follows
     assert "Produktet placeret på niveau 2" in issue.body and SECRETARIAT in issue.body   # the audit trail
 
 
-def test_request_board_review_is_refused_with_what_is_missing_then_accepted(level2):
+def test_request_board_review_is_refused_until_the_match_is_judged_then_accepted(level2):
     bot = level2
     bot.person_comments(LEVEL2, "/level 2", SECRETARIAT)
     bot.person_comments(LEVEL2, "/coordinator add @koordinator-kim", SECRETARIAT)
@@ -83,9 +73,9 @@ def test_request_board_review_is_refused_with_what_is_missing_then_accepted(leve
     bot.settle()
     refusal = bot.replies(LEVEL2)[-1]
     assert "kan ikke sendes til bestyrelsen endnu" in refusal
-    assert "Match vurderet" in refusal and "Koordinationsgruppe" in refusal
+    assert "ikke vurderet, at produktet er et match" in refusal and "Koordinationsgruppe" not in refusal
     assert decisions(bot, "board_review", LEVEL2) == []
-    secretariat_ticks_everything_manual_in_steps_1_and_2(bot, LEVEL2)
+    bot.person_comments(LEVEL2, "/approve-match", SECRETARIAT)
     bot.person_comments(LEVEL2, "/request-board-review", COORDINATOR)
     bot.settle()
     assert decisions(bot, "board_review", LEVEL2), bot.replies(LEVEL2)[-1]
@@ -104,8 +94,7 @@ def test_request_board_review_is_only_for_level_2_and_3(level2):
 
 def ready_for_the_board(bot):
     bot.person_comments(LEVEL2, "/level 2", SECRETARIAT)
-    bot.settle()
-    secretariat_ticks_everything_manual_in_steps_1_and_2(bot, LEVEL2)
+    bot.person_comments(LEVEL2, "/approve-match", SECRETARIAT)
     bot.person_comments(LEVEL2, "/request-board-review", SECRETARIAT)
     bot.settle()
 

@@ -194,15 +194,13 @@ def test_who_has_access_shows_that_access_is_given(bot, jira):
 
 def test_a_level_2_product_gets_nothing_before_the_boards_approval(bot, jira, world):
     from bot.sandbox.world import BOARD_MEMBER
-    from tests.e2e.test_commands import LEVEL2, secretariat_ticks_everything_manual_in_steps_1_and_2
+    from tests.e2e.test_commands import LEVEL2
 
     server, _ = jira
     world.add_product("os2niveau2", level=2)
     bot.transfer(LEVEL2)
     bot.settle()
     bot.person_comments(LEVEL2, "/level 2\n/approve-match\n/coordinator add @koordinator-kim", SECRETARIAT)
-    bot.settle()
-    secretariat_ticks_everything_manual_in_steps_1_and_2(bot, LEVEL2)
     bot.person_comments(LEVEL2, "/request-board-review", SECRETARIAT)
     bot.settle()
     assert server.state.projects == {}                          # the secretariat's match is not enough at level 2
