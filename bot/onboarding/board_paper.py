@@ -62,8 +62,9 @@ def _version(value: str | None) -> str | None:
     return value if value and _VERSION.fullmatch(value) else None
 
 
-def _criterion(c) -> dict[str, Any]:
-    return {"id": c.id, "text": _short(c.text, 160), "mark": c.mark.value, "doc": _short(c.documentation, 200)}
+def _criterion(c, doc: bool = True) -> dict[str, Any]:
+    return {"id": c.id, "text": _short(c.text, 160), "mark": c.mark.value,
+            "doc": _short(c.documentation, 200) if doc else None}
 
 
 def take(process: Process, state: State, facts: RepoFacts, view: IssueView, sought, stated,
@@ -106,7 +107,7 @@ def take(process: Process, state: State, facts: RepoFacts, view: IssueView, soug
         "description": _short(facts.description),
         "purpose": readme_intro(readme),
         "relevance": [_criterion(c) for c in relevance[:MAX_LISTED]],
-        "lacking": [_criterion(c) for c in (gaps.blocking if gaps else ())[:MAX_LISTED]],
+        "lacking": [_criterion(c, doc=False) for c in (gaps.blocking if gaps else ())[:MAX_LISTED]],
         "lacking_count": len(gaps.blocking) if gaps else 0,
         "advised": [c.id for c in (gaps.advised if gaps else ())[:MAX_LISTED]],
         "repo_gaps": gaps_in_repo[:MAX_LISTED],
@@ -143,6 +144,14 @@ def history(state: State) -> list[dict[str, Any]]:
     return rows
 
 
+_EMPTY: dict[str, Any] = {
+    "level": None, "aim": None, "achieved": None, "report": None, "template_version": None, "description": None,
+    "purpose": None, "relevance": [], "lacking": [], "lacking_count": 0, "advised": [], "repo_gaps": [],
+    "coordinators": [], "organisation": [], "suppliers": [], "contacts": [], "licence": None, "licence_ok": False,
+    "licence_note": None, "by": "", "at": "",
+}
+
+
 def fence_for(text: str) -> str:
     """A code fence longer than any run of backticks in `text`, so the block cannot be closed early."""
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
@@ -151,9 +160,9 @@ def fence_for(text: str) -> str:
 
 def render(process: Process, state: State, facts: RepoFacts, lang: str) -> str | None:
     """The indstilling comment for the state's latest request; None when the board was never asked."""
-    paper = state.board_paper
-    if not paper:
+    if not state.board_paper:
         return None
+    paper = {**_EMPTY, **state.board_paper}   # a field added later is absent from older states
     env = environment()
     level = paper.get("level")
     values = dict(

@@ -142,6 +142,8 @@ def _request_board_review(state: State, command: Command, ctx: CommandContext) -
         return Answer(state, False, _text(ctx, "review_wrong_level", level=level))
     if board_review_status(state) == "requested":
         return Answer(state, True, _text(ctx, "review_already"))
+    if board_review_status(state) == "approved":
+        return Answer(state, True, _text(ctx, "review_approved"))   # the indstilling stays as the board decided on it
     missing = unmet(ctx.process, state, ctx.view_of(state), ctx.lang)
     if missing:
         return Answer(state, False, _text(ctx, "review_gate", missing="\n".join(f"- {m}" for m in missing)))

@@ -62,6 +62,11 @@ def test_a_level_2_product_can_be_sent_to_the_board_before_its_steering_group_ex
     assert read_ticks(issue.body)["board-approved"] and not read_ticks(issue.body)["steering-group"]
     [paper] = papers(bot)
     assert "Bestyrelsen har godkendt produktet" in paper.body and "Godkendt af bestyrelsen" in paper.body
+    approved_text = paper.body
+    bot.person_comments(LEVEL2, "/bestyrelse", SECRETARIAT)                   # asked again after the approval
+    bot.settle()
+    assert "allerede godkendt" in bot.replies(LEVEL2)[-1]
+    assert len(decisions(bot, "board_review", LEVEL2)) == 1 and papers(bot)[0].body == approved_text
 
 
 def test_the_indstilling_names_the_level_sought_and_what_the_report_lacks(bot):

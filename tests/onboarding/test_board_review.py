@@ -192,6 +192,19 @@ def test_a_return_and_a_new_request_keep_the_earlier_round_in_the_history(proces
     assert "  > Begrundelse: Styregruppen mangler" in section
 
 
+def test_an_indstilling_taken_before_a_field_existed_still_renders(process, checks_config):
+    checks_at = checks_for(example_files(2), checks_config)
+    state = requested(process, checks_at)
+    older = replace(state, board_paper={k: v for k, v in state.board_paper.items() if k not in ("relevance", "aim")})
+    text = board_paper.render(process, older, FACTS, "da")
+    assert "Governancerapporten angiver ikke selv" in text and "Rapportens begrundelse" not in text
+
+
+def test_the_indstilling_taken_keys_match_what_render_expects(process, checks_config):
+    checks_at = checks_for(example_files(1), checks_config)
+    assert set(requested(process, checks_at).board_paper) == set(board_paper._EMPTY)
+
+
 def test_readme_intro_is_the_first_paragraph_of_prose():
     text = "# Titel\n\n[![badge](x)](y)\n\n<p>html</p>\n\nDet her er [produktet](https://x) til\nkommuner.\n\n## Mere\n\nandet"
     assert board_paper.readme_intro(text) == "Det her er produktet til kommuner."
