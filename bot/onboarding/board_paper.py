@@ -81,6 +81,9 @@ def take(process: Process, state: State, facts: RepoFacts, view: IssueView, soug
         path = find_readme(tuple(dict.fromkeys((*snapshot.paths, *snapshot.files))))
         readme = snapshot.files.get(path) if path else None
     gate = process.board_review
+    follows = gate.follows_approval if gate else frozenset()
+    blocking = gaps.blocking if gaps else ()
+    lacking = [c for c in blocking if c.id not in follows]
     organisation = []
     for key, criterion_id in (gate.organisation if gate else ()):
         item = view.item(key)
@@ -107,8 +110,9 @@ def take(process: Process, state: State, facts: RepoFacts, view: IssueView, soug
         "description": _short(facts.description),
         "purpose": readme_intro(readme),
         "relevance": [_criterion(c) for c in relevance[:MAX_LISTED]],
-        "lacking": [_criterion(c, doc=False) for c in (gaps.blocking if gaps else ())[:MAX_LISTED]],
-        "lacking_count": len(gaps.blocking) if gaps else 0,
+        "lacking": [_criterion(c, doc=False) for c in lacking[:MAX_LISTED]],
+        "lacking_count": len(lacking),
+        "follows": [_criterion(c, doc=False) for c in blocking if c.id in follows][:MAX_LISTED],
         "advised": [c.id for c in (gaps.advised if gaps else ())[:MAX_LISTED]],
         "repo_gaps": gaps_in_repo[:MAX_LISTED],
         "coordinators": list(state.coordinators[:MAX_LISTED]),
@@ -146,7 +150,7 @@ def history(state: State) -> list[dict[str, Any]]:
 
 _EMPTY: dict[str, Any] = {
     "level": None, "aim": None, "achieved": None, "report": None, "template_version": None, "description": None,
-    "purpose": None, "relevance": [], "lacking": [], "lacking_count": 0, "advised": [], "repo_gaps": [],
+    "purpose": None, "relevance": [], "lacking": [], "lacking_count": 0, "follows": [], "advised": [], "repo_gaps": [],
     "coordinators": [], "organisation": [], "suppliers": [], "contacts": [], "licence": None, "licence_ok": False,
     "licence_note": None, "by": "", "at": "",
 }

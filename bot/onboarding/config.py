@@ -158,6 +158,7 @@ class BoardReview:
     levels: frozenset[int]
     requires: tuple[BoardRequirement, ...]
     organisation: tuple[tuple[str, str | None], ...]   # (checklist item key, governance report criterion)
+    follows_approval: frozenset[str] = frozenset()       # report criteria the approval and organisation bring about
 
 
 @dataclass(frozen=True)
@@ -362,6 +363,7 @@ def _board_review(data: Mapping[str, Any], text) -> BoardReview:
                                         level=frozenset(r.get("level") or ()))
                        for r in data["requires"]),
         organisation=tuple((o["item"], o.get("criterion")) for o in data["organisation"]),
+        follows_approval=frozenset(data.get("follows_approval") or ()),
     )
 
 

@@ -78,8 +78,9 @@ def test_the_indstilling_names_the_level_sought_and_what_the_report_lacks(bot):
     text = paper.body
     assert "kan godkendes som OS2-produkt på niveau 2 – i brug i flere kommuner" in text
     assert "Opnået niveau ifølge rapporten: niveau 1" in text
-    lacking = text.split("- Mangler for niveau 2", 1)[1].split("###", 1)[0]
-    assert "F12 Der er kun en version af core koden (planlagt)" in lacking and "G6 Der er nedsat en styregruppe" in lacking
+    lacking, follows = text.split("- Mangler for niveau 2", 1)[1].split("###", 1)[0].split("- Opfyldes først med", 1)
+    assert "F12 Der er kun en version af core koden (planlagt)" in lacking and "G6 " not in lacking
+    assert "G5 Bestyrelsen har godkendt produktet" in follows and "G6 Der er nedsat en styregruppe" in follows
     assert "Governancerapporten angiver ikke selv" in text                       # the example states no aim
     assert "Licens | MPL-2.0" in text and "Koordinator: `@koordinator-kim`" in text
     assert "Eksempel Leverandør A/S (har tilsluttet sig leverandørpartneraftalen)" in text

@@ -3,6 +3,7 @@ sandbox's example product (bot/sandbox/example)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -120,7 +121,10 @@ def test_the_indstilling_names_the_level_sought_and_what_the_report_lacks(proces
     assert "kan godkendes som OS2-produkt på niveau 2 – i brug i flere kommuner" in text
     assert "- Opnået niveau ifølge rapporten: niveau 1 – »tag det som det er«" in text
     assert state.board_paper["lacking_count"] == len(state.board_paper["lacking"]) > 5
-    assert "  - G6 Der er nedsat en styregruppe (planlagt)" in text
+    assert "  - F12 Der er kun en version af core koden (planlagt)" in text
+    follows = text.split("- Opfyldes først med bestyrelsens godkendelse og organiseringen bagefter:", 1)[1]
+    assert follows.index("G5 Bestyrelsen har godkendt produktet") < follows.index("- Anbefalinger")
+    assert "G6" not in [c["id"] for c in state.board_paper["lacking"]]     # what the approval brings is not lacking
     assert "Skal produktet godkendes nu, eller når kravene er opfyldt?" in text
     english = board_paper.render(process, state, FACTS, "en")
     assert "- Level reached according to the report: level 1" in english and "Missing for level 2" in english
@@ -133,6 +137,26 @@ def test_the_report_meeting_the_level_sought_leaves_no_lacking_criteria(process,
     assert state.board_paper["lacking"] == [] and state.board_paper["aim"] == 2
     assert "Rapporten opfylder kravene for niveau 2" in text
     assert "Governancerapporten angiver selv samme niveau som mål." in text
+
+
+def test_what_follows_the_approval_is_read_from_config(process, checks_config):
+    data = _process_data()
+    data["board_review"]["follows_approval"] = []
+    strict = parse_process(data)
+    checks_at = checks_for(example_files(1), checks_config)
+    state = requested(strict, checks_at, level=2)
+    assert {"G5", "G6"} <= {c["id"] for c in state.board_paper["lacking"]} and state.board_paper["follows"] == []
+
+
+def test_a_report_lacking_only_what_the_approval_brings_meets_the_other_criteria(process, checks_config):
+    files = example_files(2)
+    files[REPORT] = re.sub(r"^(\| G6 .*?\| 2 \| .*?\| )Ja( \|)", r"\1Planlagt\2", files[REPORT].decode(), flags=re.MULTILINE)
+    assert "Planlagt" in files[REPORT].split("| G6", 1)[1].split("\n", 1)[0]
+    state = requested(process, checks_for(files, checks_config), level=2)
+    text = board_paper.render(process, state, FACTS, "da")
+    assert [c["id"] for c in state.board_paper["follows"]] == ["G6"] and state.board_paper["lacking"] == []
+    assert "- Rapporten opfylder de øvrige krav for niveau 2" in text
+    assert "Skal produktet godkendes nu" not in text
 
 
 def test_a_level_the_report_does_not_aim_at_is_an_open_question(process, checks_config):
