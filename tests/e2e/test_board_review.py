@@ -104,8 +104,8 @@ def test_a_second_request_after_tilbageloeb_updates_the_indstilling(level2):
     [again] = papers(bot)
     assert again.id == first_id                                             # one comment, updated in place
     assert "Anne Andersen" in again.body and "Anne Andersen" not in first_body   # facts as of the new request
-    history = again.body.split("### Behandling", 1)[1].split("<details>", 1)[0]
-    assert history.count("Bestyrelsens vurdering anmodet af") == 2             # the earlier round is kept
+    history = again.body.split("### Behandling", 1)[1].split("*Skrevet af os2bot", 1)[0]
+    assert history.count("anmodede om bestyrelsens vurdering") == 2             # the earlier round is kept
     assert "Sendt tilbage til gentænkning (tilbageløb)" in history and "Styregruppen skal være på plads" in history
     assert "Er bestyrelsens begrundelse fra tilbageløbet" in again.body
 
@@ -141,9 +141,9 @@ def test_the_indstilling_is_found_again_when_its_marker_is_removed(level2):
 
 @pytest.mark.parametrize("setup, said", [
     ("/niveau 2", "OS2-sekretariatet har ikke vurderet, at produktet er et match til OS2-fællesskabet. "
-                  "Det gør sekretariatet med `/approve-match`."),
+                  "Det gør sekretariatet med `/match`."),
     ("/approve-match", "Der er ikke foreslået et niveau. OS2-sekretariatet placerer produktet med "
-                       "`/level 2` eller `/level 3`."),
+                       "`/niveau 2` eller `/niveau 3`."),
 ])
 def test_a_refusal_says_exactly_what_is_missing(level2, setup, said):
     bot = level2
@@ -165,5 +165,5 @@ def test_without_a_governance_report_the_board_is_not_asked(bot, world):
     send_to_the_board(bot)
     refusal = bot.replies(LEVEL2)[-1]
     assert "- Der ligger ingen governancerapport i repositoriet, som botten kan læse: " in refusal
-    assert "Bestyrelsen skal have rapporten at vurdere produktet ud fra." in refusal
+    assert "Bestyrelsen skal bruge rapporten til at vurdere produktet." in refusal
     assert decisions(bot, "board_review", LEVEL2) == [] and papers(bot) == []
