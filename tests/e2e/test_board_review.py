@@ -167,3 +167,31 @@ def test_without_a_governance_report_the_board_is_not_asked(bot, world):
     assert "- Der ligger ingen governancerapport i repositoriet, som botten kan læse: " in refusal
     assert "Bestyrelsen skal bruge rapporten til at vurdere produktet." in refusal
     assert decisions(bot, "board_review", LEVEL2) == [] and papers(bot) == []
+
+
+def test_a_persons_comment_with_the_marker_is_never_taken_for_the_indstilling(level2):
+    bot = level2
+    fake = bot.person_comments(LEVEL2, f"Min egen indstilling: godkend den!\n\n{MARKER}", SECRETARIAT)
+    send_to_the_board(bot)
+    [paper] = papers(bot)
+    assert paper.id != fake.id and "Indstilling til bestyrelsen" in paper.body
+    assert bot.world.state.find_comment(bot.world.state.repo(LEVEL2), fake.id)[1].body.startswith("Min egen")
+
+
+def test_an_indstilling_older_than_the_comments_read_is_still_found_and_put_back(level2):
+    bot = level2
+    send_to_the_board(bot)
+    [paper] = papers(bot)
+    paper_id, written = paper.id, paper.body
+    number = bot.the_issue(LEVEL2).number
+    for n in range(105):                          # the bot reads the newest 100 comments of an issue
+        bot.world.state.add_comment(LEVEL2, number, f"Kommentar {n}", user=SECRETARIAT)
+    bot.person_comments(LEVEL2, "/tjek", SECRETARIAT)
+    bot.settle()                                  # read back to its watermark once; the indstilling stays
+    bot.world.state.edit_comment_body(LEVEL2, paper_id, "Slettet", SECRETARIAT)
+    bot.person_comments(LEVEL2, "/tjek", SECRETARIAT)
+    bot.settle()
+    [again] = papers(bot)
+    assert again.id == paper_id and again.body == written
+    asked = [r for r in bot.world.state.requests if r.path.endswith(f"/issues/comments/{paper_id}")]
+    assert [r.method for r in asked][-2:] == ["GET", "PATCH"]     # asked for by the id the bot kept
