@@ -148,10 +148,11 @@ def _request_board_review(state: State, command: Command, ctx: CommandContext) -
     if missing:
         return Answer(state, False, _text(ctx, "review_gate", missing="\n".join(f"- {m}" for m in missing)))
     state = _decide(state, "board_review", "requested", ctx)
+    reply = _text(ctx, "review_requested", board=ctx.board_mention, level=state.level)
     if ctx.paper_of is not None:
         state = replace(state, board_paper=ctx.paper_of(state))
-    return Answer(state, True, _text(ctx, "review_requested", board=ctx.board_mention, level=state.level)
-                  + "\n\n" + _text(ctx, "review_paper"))
+        reply += "\n\n" + _text(ctx, "review_paper")
+    return Answer(state, True, reply)
 
 
 def _approve(state: State, command: Command, ctx: CommandContext) -> Answer:

@@ -136,8 +136,9 @@ def test_level_2_and_a_board_review_in_one_comment_judge_the_review_against_leve
     bot = onboarded                                            # the report meets level 1 only
     bot.person_comments(REPO, "/approve-match\n/level 2\n/request-board-review", SECRETARIAT)
     bot.settle()
-    assert [kind for kind, _, _ in decisions(bot)] == ["match_approval", "level"]
-    assert "Governancekrav for niveauet" in bot.replies(REPO)[-1]      # missing at level 2
+    assert [kind for kind, _, _ in decisions(bot)] == ["match_approval", "level", "board_review"]
+    paper = next(r for r in bot.replies(REPO) if "<!-- os2bot:board-paper -->" in r)
+    assert "- Mangler for niveau 2" in paper and "F12 " in paper      # what the report lacks at level 2 is weighed
 
 
 def test_a_removed_team_member_loses_the_role_at_once(onboarded, world):
