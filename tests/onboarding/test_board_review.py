@@ -15,9 +15,10 @@ from bot.onboarding import board_paper
 from bot.onboarding.board_gate import unmet
 from bot.onboarding.config import parse_process, problems_in
 from bot.onboarding.desired import compute_view
-from bot.onboarding.model import Decision, RepoFacts, State, Tick, record_decision
+from bot.onboarding.model import Decision, RepoFacts, State, Tick, record_decision, set_coordinators
 from bot.sandbox.world import REPORT, example_files
 from bot.snapshot import Snapshot
+from tests.gfm import render
 
 FACTS = RepoFacts(owner="OS2offdig", name="os2eksempel", description="Tilskud til <b>@alle</b> #12",
                   html_url="https://github.com/OS2offdig/os2eksempel", default_branch="main")
@@ -236,19 +237,33 @@ def test_readme_intro_is_the_first_paragraph_of_prose():
     assert len(board_paper.readme_intro("ord " * 500)) <= board_paper.MAX_TEXT
 
 
-# ---- the /return reason in the issue: a quote on its own line --------------------------------------
-@pytest.mark.parametrize("lang, label", [("da", "Begrundelse"), ("en", "Reason")])
-def test_a_return_reason_renders_as_a_quote_under_its_decision(process, settings, lang, label, all_checks_pass):
-    from bot.onboarding.desired import compute_desired
+# ---- as GitHub shows it -------------------------------------------------------------------------
+HEADINGS = {"da": ["Indstilling til bestyrelsen: os2eksempel som OS2-produkt", "Produktet", "Ønsket niveau og begrundelse",
+                   "Det viser governancerapporten", "Forslag til organisering", "Åbne spørgsmål", "Behandling"],
+            "en": ["Recommendation to the board: os2eksempel as an OS2 product", "The product", "Level sought and why",
+                   "What the governance report shows", "Proposed organisation", "Open questions", "Handling"]}
 
-    state = decided(decided(State(), "level", 2), "board_review", "requested")
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_indstilling_has_its_sections_one_table_and_the_reason_of_a_return_as_a_quote(process, checks_config, lang):
+    checks_at = checks_for(example_files(1), checks_config)
+    state = requested(process, checks_at)
     state = record_decision(state, Decision("board_approval", "rework", "bestyrelse-bo", AT, None, "Mangler *fit*"))
-    state = decided(state, "board_review", "requested")
-    body = compute_desired(process, settings, FACTS, all_checks_pass(), state, lang).body
-    tokens = MarkdownIt("commonmark").parse(body)
-    quotes = [i for i, t in enumerate(tokens) if t.type == "blockquote_open"]
-    assert len(quotes) == 1
-    inside = next(t for t in tokens[quotes[0]:] if t.type == "inline")
-    assert inside.content == f"{label}: Mangler \\*fit\\*"
-    assert tokens[quotes[0] - 1].type in ("paragraph_close",) and tokens[quotes[0]].level >= 2   # inside the list item
-    assert f"\n  > {label}: " in body and f") > {label}" not in body
+    shown = render(board_paper.render(process, state, FACTS, lang))
+    assert [text for _, text in shown.headings] == HEADINGS[lang]
+    assert len(shown.tables) == 1 and len(shown.tables[0]) == 7                 # header row and six facts
+    assert any("Mangler *fit*" in q for q in shown.quotes)
+
+
+@pytest.mark.parametrize("attack", ["# Overskrift", "| a | b |\n|---|---|", "> citat", "<details><summary>x</summary>",
+                                    "```\nkode", "- [x] falsk"])
+def test_text_from_people_adds_no_structure_to_the_indstilling(process, checks_config, attack):
+    checks_at = checks_for(example_files(1), checks_config)
+    clean = render(board_paper.render(process, requested(process, checks_at), FACTS, "da"))
+    files = example_files(1)
+    files["README.md"] = f"# X\n\n{attack} er produktet til kommunerne.\n"
+    checks_at = checks_for(files, checks_config)
+    attacked_state = requested(process, checks_at, state=set_coordinators(State(), (attack,)))
+    attacked = render(board_paper.render(process, attacked_state, replace(FACTS, description=attack), "da"))
+    assert attacked.headings == clean.headings and attacked.quotes == clean.quotes
+    assert len(attacked.tables) == len(clean.tables) and attacked.tasks == clean.tasks

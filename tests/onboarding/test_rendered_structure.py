@@ -76,8 +76,6 @@ def test_a_reopened_issue_says_why_in_a_quote(process, settings, repo, all_check
     assert len(shown.quotes) == 1 and "ikke længere opfyldt" in shown.quotes[0]
 
 
-@pytest.mark.xfail(strict=True, reason="a /return reason is put on the decision's line by a Jinja trim; "
-                                       "fixed on branch board-gate (issue 12): remove this marker then")
 def test_a_reason_for_sending_the_concept_back_is_a_quote_of_its_own(process, settings, repo, everything_done):
     state = record_decision(everything_done(2), Decision("board_approval", "rework", "formand", AT, note="Mangler arkitektur"))
     shown = render(compute_desired(process, settings, repo, {}, state).body)
