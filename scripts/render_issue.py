@@ -4,7 +4,8 @@
 
 Runs the sandbox's story with the real bot against the GitHub and Jira stand-ins (as
 `os2bot sandbox` does): a level 1 product (the sandbox's example) and a level 2 product
-placed by the secretariat, with a few comments and the bot's replies. For each it writes
+placed by the secretariat, with a few comments and the bot's replies; and a product whose
+report meets level 1, proposed on level 2 and sent to the board (its indstilling). For each it writes
 the issue body and the comment thread as Markdown, as HTML (rendered by markdown-it-py with
 GFM's tables and task lists, styled like github.com) and, when Debian's `chromium` is on
 PATH, as a PNG screenshot taken by headless Chromium. No accounts, no network.
@@ -124,6 +125,7 @@ def screenshot(html_path: Path, png_path: Path, chromium: str) -> None:
 def sandbox_story():
     """The bot's issues after the secretariat's comments, from the real bot on the stand-ins."""
     from bot.log import configure_logging
+    from bot.onboarding.board_paper import MARKER as BOARD_PAPER_MARKER
     from bot.sandbox.cli import jira_environment
     from bot.sandbox.github import serve_github_standin
     from bot.sandbox.harness import Bot
@@ -133,12 +135,14 @@ def sandbox_story():
     world = build_world()
     level2 = world.add_product("os2kommune", level=2, description="Eksempel på et produkt på niveau 2")
     level1 = f"{ORG}/{PRODUCT}"
+    # proposed on level 2 while its report meets level 1: what the indstilling for the board shows
+    proposed = world.add_product("os2tilskud", level=1, description="Ansøgning om og udbetaling af tilskud")
     jira = build_jira()
     with tempfile.TemporaryDirectory(prefix="os2bot-render-") as tmp, serve_github_standin(world.state) as url:
         jira.start()
         bot = Bot(world=world, github_url=url, database=Path(tmp) / "render.db", env=jira_environment(jira)).start()
         try:
-            for full_name in (level1, level2):
+            for full_name in (level1, level2, proposed):
                 bot.transfer(full_name)
                 bot.settle()
             for full_name, who, text in (
@@ -147,16 +151,20 @@ def sandbox_story():
                     (level1, SECRETARIAT, "/niveau 1\n/match"),
                     (level2, SECRETARIAT, "/niveau 2\n/match"),
                     (level2, CONTRIBUTOR, "/godkend"),
-                    (level2, BOARD_MEMBER, "/niveu 3")):
+                    (level2, BOARD_MEMBER, "/niveu 3"),
+                    (proposed, SECRETARIAT, f"/niveau 2\n/match\n/koordinator tilføj @{CONTRIBUTOR}"),
+                    (proposed, CONTRIBUTOR, "/bestyrelse")):
                 bot.person_comments(full_name, text, who)
                 bot.settle()
-            issues = {name: bot.the_issue(name) for name in (level1, level2)}
+            issues = {name: bot.the_issue(name) for name in (level1, level2, proposed)}
             threads = {name: [(c.user, c.body) for c in issues[name].comments] for name in issues}
+            paper = [(c.user, c.body) for c in issues[proposed].comments if BOARD_PAPER_MARKER in c.body]
         finally:
             bot.stop()
             jira.stop()
     return [("issue-niveau-1", issues[level1], None), ("issue-niveau-2", issues[level2], None),
-            ("kommentarer-niveau-2", issues[level2], threads[level2])]
+            ("kommentarer-niveau-2", issues[level2], threads[level2]),
+            ("indstilling-niveau-2", issues[proposed], paper)]
 
 
 def main(argv: list[str] | None = None) -> int:
