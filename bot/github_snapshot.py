@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.checks.files import wanted_files
+from bot.graphql_cost import RATE_LIMIT_FIELDS
 from bot.snapshot import Snapshot
 
 _BLOB = "... on Blob { byteSize isBinary isTruncated text }"
@@ -50,8 +51,9 @@ REPOSITORY_SNAPSHOT_FIELDS = """
 SNAPSHOT_QUERY = """
 query RepositorySnapshot($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {%s}
+  %s
 }
-""" % REPOSITORY_SNAPSHOT_FIELDS
+""" % (REPOSITORY_SNAPSHOT_FIELDS, RATE_LIMIT_FIELDS)
 
 
 class RemoteUnavailable(RuntimeError):

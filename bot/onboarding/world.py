@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.github_snapshot import REPOSITORY_SNAPSHOT_FIELDS, snapshot_from_repository
+from bot.graphql_cost import RATE_LIMIT_FIELDS
 from bot.onboarding.config import ORG_CONFIG_PATH, ORG_CONFIG_REPO
 from bot.onboarding.identity import BotIdentity
 from bot.snapshot import Snapshot
@@ -63,9 +64,11 @@ query OnboardingWorld($owner: String!, $name: String!, $bot: String!, $known: In
   orgConfig: repository(owner: $owner, name: "%(config_repo)s") {
     object(expression: $orgConfig) { ... on Blob { text } }
   }
+  %(rate)s
 }
 %(issue)s
-""" % {"snapshot": REPOSITORY_SNAPSHOT_FIELDS, "issue": ISSUE_FIELDS, "config_repo": ORG_CONFIG_REPO}
+""" % {"snapshot": REPOSITORY_SNAPSHOT_FIELDS, "issue": ISSUE_FIELDS, "config_repo": ORG_CONFIG_REPO,
+       "rate": RATE_LIMIT_FIELDS}
 
 
 def world_variables(owner: str, name: str, bot_login: str, known_issue: int | None) -> dict[str, Any]:
@@ -85,8 +88,9 @@ query OnboardingComments($owner: String!, $name: String!, $number: Int!, $before
       }
     }
   }
+  %s
 }
-"""
+""" % RATE_LIMIT_FIELDS
 
 HISTORY_PAGE = 20          # revisions per page of the body's edit history (each holds a whole body)
 HISTORY_MAX_PAGES = 5      # past this the history counts as unreadable (said in the issue)
@@ -101,8 +105,9 @@ query OnboardingHistory($owner: String!, $name: String!, $number: Int!, $after: 
       }
     }
   }
+  %(rate)s
 }
-""" % {"page": HISTORY_PAGE}
+""" % {"page": HISTORY_PAGE, "rate": RATE_LIMIT_FIELDS}
 
 
 @dataclass(frozen=True)
