@@ -21,7 +21,7 @@ import asyncio
 import time
 
 from bot.log import get_logger
-from bot.store import RECONCILE_ACTION, RECONCILE_EVENT, Delivery, Store, reconcile_job
+from bot.store import RECONCILE_ACTION, RECONCILE_EVENT, Delivery, Store, create_policy_of, reconcile_job
 
 SWEEPS = "sweep"          # store namespace: when the last sweep ran
 
@@ -46,18 +46,14 @@ async def list_repositories(github, orgs: tuple[str, ...]) -> list[tuple[int, st
 
 
 def create_policy(delivery: Delivery) -> str | bool:
-    """The create policy a delivery asked the reconcile for (as handlers/onboarding.py and
-    handlers/installation.py pass it): a transfer always onboards, a creation or an
-    installation as the organisation's config says; anything else never opens an issue."""
-    if delivery.event == "repository":
-        return {"transferred": True, "created": "created"}.get(delivery.action or "", False)
+    """The create policy a (dead) delivery asked the reconcile for (see create_policy_of)."""
+    create = None
     if (delivery.event, delivery.action) == (RECONCILE_EVENT, RECONCILE_ACTION):
         try:
             create = delivery.json().get("create")
         except (ValueError, AttributeError):
             return False
-        return create if create in (True, "created", "existing") else False
-    return False
+    return create_policy_of(delivery.event, delivery.action, create)
 
 
 async def dead_onboardings(store: Store) -> dict[str, list[Delivery]]:

@@ -23,3 +23,8 @@ ROUTES = {
     "issue_comment.created": [onboarding.commented],
     f"{RECONCILE_EVENT}.{RECONCILE_ACTION}": [onboarding.job],
 }
+
+# Events whose every handler ends in one reconcile of the repository (or nothing): a run of
+# them queued for one repository is coalesced into one reconcile (Store.claim). Commands need
+# no delivery of their own: the reconcile finds every unanswered command in the issue.
+LEVEL_TRIGGERED = frozenset({"repository", "push", "issues", "issue_comment", RECONCILE_EVENT})
