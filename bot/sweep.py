@@ -47,8 +47,9 @@ async def list_repositories(github, orgs: tuple[str, ...]) -> list[tuple[int, st
             repos = data.get("repositories") or []
             found += [(int(inst["id"]), r["full_name"]) for r in repos
                       if not r.get("archived") and r.get("name") != ".github"]
-            if len(repos) < 100:
-                break
+            total = data.get("total_count")
+            if len(repos) < 100 or (isinstance(total, int) and page * 100 >= total):
+                break   # a full last page needs no empty one after it
     return found
 
 
