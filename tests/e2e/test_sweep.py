@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.onboarding.ticks import read_ticks
 from bot.sandbox.world import PRODUCT, SECRETARIAT
 from tests.e2e.harness import Bot
@@ -86,6 +88,7 @@ def _spent(world, since: int) -> tuple[int, int]:
     return len(seen), sum(n for key, n in world.state.rate_used.items() if key.startswith("graphql|"))
 
 
+@pytest.mark.slow
 def test_a_sweep_of_500_unchanged_repositories_is_a_few_requests_and_reconciles_only_what_changed(
         bot, world, monkeypatch):
     import time
