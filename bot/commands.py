@@ -64,10 +64,18 @@ def parse_commands(body: str | None) -> list[Command]:
 class CommandSpec:
     name: str
     aliases: tuple[str, ...]
-    usage: str
+    usage: dict[str, str]              # per language, written with that language's name
     roles: tuple[str, ...]
     help: dict[str, str]
     decision: str | None = None
+    names: dict[str, str] | None = None   # the name people of a language are shown ("da": "godkend")
+
+    def shown(self, lang: str) -> str:
+        """`/godkend` in a Danish text, `/approve` in an English one: every name works the same."""
+        return "/" + ((self.names or {}).get(lang) or self.name)
+
+    def usage_in(self, lang: str) -> str:
+        return self.usage.get(lang) or self.usage.get("da") or next(iter(self.usage.values()))
 
 
 @dataclass(frozen=True)
@@ -80,11 +88,22 @@ class Registry:
         name = name.lower()
         return next((c for c in self.commands if name == c.name or name in c.aliases), None)
 
-    def suggest(self, name: str) -> str | None:
-        """The command a mistyped `/name` most likely meant; None for other bots' commands."""
-        names = {n: c.name for c in self.commands for n in (c.name, *c.aliases)}
+    def suggest(self, name: str, lang: str = "da") -> str | None:
+        """The name a mistyped `/name` most likely meant, in the typist's own language (a typo
+        of `/godkend` suggests `/godkend`, of `/approve` `/approve`; a near miss of a spelling
+        without æøå, such as `/tilbageloeb`, the name `lang` shows); None for other bots' commands."""
+        names = {n: c for c in self.commands for n in (c.name, *c.aliases)}
         close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.8)
-        return f"/{names[close[0]]}" if close else None
+        if not close:
+            return None
+        spec = names[close[0]]
+        shown = {spec.name, *(spec.names or {}).values()}
+        return f"/{close[0]}" if close[0] in shown else spec.shown(lang)
+
+    def shown(self, command: str, lang: str) -> str:
+        """`/level` as a reader of `lang` is shown it (`/niveau`); an unknown name as written."""
+        spec = self.find(command.lstrip("/"))
+        return spec.shown(lang) if spec else command
 
     def text(self, key: str, lang: str, **values: Any) -> str:
         texts = self.texts[key]
@@ -95,9 +114,9 @@ class Registry:
         lines = [f"**{self.text('help_title', lang)}**", "", self.text("help_intro", lang), "",
                  self.text("help_columns", lang), "|---|---|---|"]
         for spec in self.commands:
-            aliases = ", ".join(f"`/{a}`" for a in spec.aliases)
+            others = ", ".join(f"`/{a}`" for a in (spec.name, *spec.aliases) if f"/{a}" != spec.shown(lang))
             who = ", ".join(role_label(r) for r in spec.roles)
-            usage = f"`{spec.usage}`" + (f" ({aliases})" if aliases else "")
+            usage = f"`{spec.usage_in(lang)}`" + (f" ({others})" if others else "")
             cells = (usage, who, spec.help.get(lang) or spec.help["da"])
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")  # a | would split the cell
         return "\n".join(lines)
@@ -134,9 +153,15 @@ def parse_registry(data: Any, *, known_roles: set[str] | None = None, source: st
         if not isinstance(c.get("help"), dict) or "da" not in c["help"]:
             problems.append(f"{at}.help: needs a Danish text (da)")
             continue
+        shown = c.get("names") or {}
+        if not isinstance(shown, dict) or any(v not in names for v in shown.values()):
+            problems.append(f"{at}.names: each language's name must be the command's name or an alias")
+            continue
+        usage = c.get("usage") or f"/{c['name']}"
+        usage = {k: str(v) for k, v in usage.items()} if isinstance(usage, dict) else {"da": str(usage)}
         specs.append(CommandSpec(name=c["name"], aliases=tuple(c.get("aliases") or ()),
-                                 usage=str(c.get("usage") or f"/{c['name']}"), roles=tuple(roles),
-                                 help=dict(c["help"]), decision=c.get("decision")))
+                                 usage=usage, roles=tuple(roles),
+                                 help=dict(c["help"]), decision=c.get("decision"), names=dict(shown)))
     if problems:
         raise RegistryError("; ".join(problems))
     return Registry(commands=tuple(specs), role_names=dict(data.get("roles") or {}),

@@ -18,6 +18,7 @@ class Snapshot:
     description: str | None = None
     html_url: str | None = None
     source: str = "local"                      # "local" or "github"
+    commit: str | None = None                  # the commit checked, when known (a GitHub tarball names it)
 
     @property
     def full_name(self) -> str:

@@ -6,10 +6,16 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.settings import load_settings
+
+# Properties are judged by their examples, not by wall time: on a loaded 2-core CI machine
+# Hypothesis's 200 ms per-example deadline fails tests that are right.
+hypothesis_settings.register_profile("os2bot", deadline=None)
+hypothesis_settings.load_profile("os2bot")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "test-webhook-secret"

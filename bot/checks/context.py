@@ -23,12 +23,31 @@ from bot.snapshot import Snapshot
 
 class _Keep(dict):
     def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+        return _Placeholder("{" + key + "}")
+
+
+class _Placeholder(str):
+    """A placeholder no finding fills stays as written, whatever its format spec."""
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+class _Number(str):
+    """A count in a message: `{count:sted|steder}` gives "1 sted" and "2 steder"."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return f"{self} {one if self == '1' else many}"
+        return format(str(self), spec)
 
 
 def _text(value: Any) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(str(v) for v in value) or "–"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _Number(value)
     return "–" if value is None or value == "" else str(value)
 
 
@@ -132,6 +151,7 @@ class Context:
         outcome: str,
         *,
         path: str | None = None,
+        line: int | None = None,
         details: dict | None = None,
         **params: Any,
     ) -> CheckResult:
@@ -148,6 +168,7 @@ class Context:
             message=message,
             hint=hint,
             path=path,
+            line=line if path is not None else None,
             requirements=spec.requirements,
             details={"outcome": outcome, **(details or {})},
         )

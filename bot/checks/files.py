@@ -19,6 +19,11 @@ _README = re.compile(r"^(?:readme|læsmig|laesmig)(?:\.(?:md|markdown|rst|txt|ad
 _DOCS_DIRS = ("docs", "doc")
 MAX_DOCS_FILES = 30
 MAX_REPORTS = 3
+MAX_CONTAINER_FILES = 12
+# container files (any folder, case-insensitive globs on the file name); the container check reads them
+DOCKERFILE_PATTERNS = ("dockerfile", "dockerfile.*", "*.dockerfile", "containerfile", "containerfile.*")
+COMPOSE_PATTERNS = ("docker-compose.yml", "docker-compose.yaml", "docker-compose.*.yml", "docker-compose.*.yaml",
+                    "compose.yml", "compose.yaml", "compose.*.yml", "compose.*.yaml")
 
 
 def is_readme(path: str) -> bool:
@@ -28,6 +33,16 @@ def is_readme(path: str) -> bool:
 def is_docs_markdown(path: str) -> bool:
     parts = path.split("/")
     return len(parts) == 2 and parts[0].casefold() in _DOCS_DIRS and parts[1].casefold().endswith((".md", ".markdown"))
+
+
+def is_compose_file(path: str) -> bool:
+    return bool(match_basename([path], COMPOSE_PATTERNS))
+
+
+def container_files(paths: Iterable[str]) -> list[str]:
+    """Dockerfiles, Containerfiles and compose files, shallowest first, at most MAX_CONTAINER_FILES."""
+    found = match_basename(paths, DOCKERFILE_PATTERNS + COMPOSE_PATTERNS)
+    return sorted(found, key=lambda p: (p.count("/"), p))[:MAX_CONTAINER_FILES]
 
 
 def wanted_files(paths: Iterable[str]) -> list[str]:
@@ -50,6 +65,8 @@ def wanted_files(paths: Iterable[str]) -> list[str]:
         elif is_docs_markdown(path) and docs < MAX_DOCS_FILES:
             docs += 1
             wanted[path] = None
+    for path in container_files(paths):
+        wanted[path] = None
     return list(wanted)
 
 
@@ -82,12 +99,14 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`*+#])\1{2,}\s*$")
 _NON_WORD = re.compile(r"[\W_]+")
 _MAX_LINE = 1000
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{1,40}:")
 _LEADING_NUMBER = re.compile(r"^(?:\d+\s+)+")
 
 
 def normalise_heading(text: str) -> str:
-    """'## 1. Formål 🎯' -> 'formål': emoji, numbering and punctuation dropped."""
+    """'## 1. Formål 🎯' -> 'formål': emoji (also ':star:'), numbering and punctuation dropped."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _SHORTCODE.sub(" ", text)
     return _LEADING_NUMBER.sub("", _NON_WORD.sub(" ", text.casefold()).strip())
 
 

@@ -1,8 +1,11 @@
 """A ✅/Ja in the governance report that the repository's own evidence contradicts.
 
 Runs after the other checks and reads their raw results (before level
-filtering): which criterion each check speaks for, and which of its outcomes
-contradict a "met" mark, are settings in config/checks.yaml.
+filtering). Claims are matched by the criterion's meaning in the report's own
+template generation, never by its id (F7 is operations in 2021, the documentation
+template today): which meaning each check speaks for, and which of its outcomes
+contradict a "met" mark, are settings in config/checks.yaml. A criterion whose
+meaning no check sees evidence for is not judged.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     if report is None or not report.criteria:
         return context.result(ID, Status.NOT_APPLICABLE, "no_report")
     claims = context.config.spec(ID).settings.get("claims", {})
-    checked, contradicted, confirmable, reasons = [], [], [], []
-    for criterion_id, rule in claims.items():
-        criterion = report.criterion(criterion_id)
-        evidence = context.results.get(rule["check"])
-        if criterion is None or evidence is None:
+    checked, contradicted, confirmable, reasons, lines = [], [], [], [], []
+    for criterion in report.criteria:
+        rule = claims.get(criterion.meaning) if criterion.meaning else None
+        evidence = context.results.get(rule["check"]) if rule else None
+        if evidence is None:
             continue
         if evidence.status is Status.NOT_APPLICABLE:
             continue  # the repository cannot tell (e.g. a local folder's organisation)
@@ -35,15 +38,17 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
         says_no = outcome in rule.get("contradicts", ())
         if criterion.mark is Mark.MET and says_no:
             contradicted.append(criterion.id)
+            lines.append(criterion.line)
             reasons.append(f"{criterion.id}: {evidence.message}")
         elif criterion.mark in (Mark.NOT_MET, Mark.NOT_EVALUATED, Mark.IN_DOUBT, Mark.PLANNED) and not says_no \
                 and evidence.status in (Status.PASS, Status.WARN):
             confirmable.append(criterion.id)
-    details = {"checked": checked, "contradicted": contradicted, "confirmable": confirmable}
+    details = {"checked": checked, "contradicted": contradicted, "confirmable": confirmable,
+               "generation": report.generation}
     path = context.report_path
     if contradicted:
         return context.result(
-            ID, Status.FAIL, "contradicted", path=path, details=details,
+            ID, Status.FAIL, "contradicted", path=path, line=lines[0], details=details,
             contradicted=contradicted, reasons=" ".join(reasons),
         )
     if confirmable:

@@ -26,16 +26,18 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
         "target_level": context.target,
         "blocking": [c.id for c in gaps.blocking],
         "advised": [c.id for c in gaps.advised],
+        # rows whose level was recovered (a broken row); governance_report says how, in Danish
+        "repaired": [r.criterion_id for r in report.repairs],
     }
     params = {"achieved": level_name(achieved), "target": level_name(context.target)}
     if gaps.blocking:
         return context.result(
-            ID, Status.FAIL, "blocking", path=context.report_path, details=details,
+            ID, Status.FAIL, "blocking", path=context.report_path, line=gaps.blocking[0].line, details=details,
             blocking=[_describe(c) for c in gaps.blocking], **params,
         )
     if gaps.advised:
         return context.result(
-            ID, Status.WARN, "advised", path=context.report_path, details=details,
+            ID, Status.WARN, "advised", path=context.report_path, line=gaps.advised[0].line, details=details,
             count=len(gaps.advised), advised=[_describe(c) for c in gaps.advised], **params,
         )
     return context.result(ID, Status.PASS, "pass", path=context.report_path, details=details, **params)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.checks.context import Context
 from bot.checks.model import CheckResult, Status
+from bot.governance import LEVEL_NAMES
+from bot.governance.generations import load_catalogue
 from bot.snapshot import Snapshot
 
 ID = "governance_report"
-OUTCOMES = ("pass", "problems", "draft", "unreadable", "missing")
+OUTCOMES = ("pass", "repaired", "problems", "draft", "unreadable", "missing")
 MAX_LISTED = 5
 
 
@@ -17,14 +19,22 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
         return context.result(ID, Status.FAIL, "missing")
     if report is None or not report.criteria:
         return context.result(
-            ID, Status.FAIL, "unreadable", path=path, details={"problems": _problems(report)},
+            ID, Status.FAIL, "unreadable", path=path, line=_first_line(report), details={"problems": _problems(report)},
             count=len(report.problems) if report else 1, lines=_lines(report),
         )
     details = {"criteria": len(report.criteria), "problems": _problems(report), "draft": report.draft,
-               "template_version": report.template_version}
+               "template_version": report.template_version, "generation": report.generation,
+               "repairs": [_repair_details(r) for r in report.repairs]}
+    if report.repairs:
+        texts = context.config.spec(ID).settings.get("repairs", {})
+        return context.result(
+            ID, Status.WARN, "repaired", path=path, line=min(r.line for r in report.repairs), details=details,
+            count=len(report.repairs),
+            repairs="; ".join(describe_repair(r, texts) for r in report.repairs), lines=_lines(report),
+        )
     if report.problems:
         return context.result(
-            ID, Status.WARN, "problems", path=path, details=details,
+            ID, Status.WARN, "problems", path=path, line=_first_line(report), details=details,
             count=len(report.problems), lines=_lines(report),
         )
     if report.draft:
@@ -32,8 +42,28 @@ def check(snapshot: Snapshot, context: Context) -> CheckResult:
     return context.result(ID, Status.PASS, "pass", path=path, details=details, criteria=len(report.criteria))
 
 
+def describe_repair(repair, texts: dict) -> str:
+    """Danish: which row was repaired and how (the wording is config, governance_report.settings.repairs)."""
+    generation = load_catalogue().generation(repair.generation)
+    return texts.get(repair.source, "{line}").format(
+        line=repair.line, id=repair.criterion_id, level=LEVEL_NAMES.get(repair.level, str(repair.level)),
+        cell=repair.cell, generation=generation.name if generation else repair.generation,
+    )
+
+
+def _repair_details(repair) -> dict:
+    return {"line": repair.line, "criterion": repair.criterion_id, "level": repair.level,
+            "source": repair.source, "cell": repair.cell, "generation": repair.generation}
+
+
 def _problems(report) -> list[dict]:
     return [{"line": p.line, "message": p.message} for p in report.problems] if report else []
+
+
+def _first_line(report) -> int | None:
+    """The first line a person should look at (the annotation's line in `--format github`)."""
+    lines = [p.line for p in report.problems if p.line] if report else []
+    return min(lines) if lines else None
 
 
 def _lines(report) -> str:

@@ -61,10 +61,18 @@ def rule_errors(data: Any, today: dt.date, texts: dict[str, str]) -> list[str]:
         if until < today:
             errors.append(
                 texts.get("contractor_expired", "{name} until {until}").format(
-                    name=contractor.get("name", "?"), until=until.isoformat()
+                    name=contractor.get("name", "?"), until=_date(until, texts)
                 )
             )
     return errors
+
+
+def _date(day: dt.date, texts: dict[str, str]) -> str:
+    """'1. jan. 2019' with the configured pattern and month names; ISO without them."""
+    months = str(texts.get("months", "")).split()
+    if len(months) != 12 or "date" not in texts:
+        return day.isoformat()
+    return texts["date"].format(day=day.day, month=months[day.month - 1], year=day.year)
 
 
 def advice(data: Any, texts: dict[str, str]) -> list[str]:

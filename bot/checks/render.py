@@ -36,14 +36,14 @@ def _level(level: int | None, config: ChecksConfig) -> str:
 
 
 def summary(run: CheckRun, config: ChecksConfig | None = None) -> str:
-    """'Opnået niveau: 1 · Mål: niveau 2 (valgt) · Ikke klar til niveau 2: ...'"""
+    """'Opnået niveau: 1 · Mål: niveau 2 (valgt) · Ikke klar til niveau 2: 2 tjek mangler (Licens, ...)'"""
     config = config or load_config()
     texts = config.texts
     target = _level(run.target_level, config)
     if run.ready:
         verdict = texts["ready"].format(target=target)
     else:
-        missing = [r.check for r in run.missing]
+        missing = [title(r.check, config) for r in run.missing]
         verdict = texts["not_ready"].format(target=target, count=len(missing), checks=", ".join(missing))
     return texts["summary"].format(
         achieved=_level(run.achieved_level, config),
@@ -51,6 +51,12 @@ def summary(run: CheckRun, config: ChecksConfig | None = None) -> str:
         target_source=texts["target_sources"].get(run.target_source, run.target_source),
         verdict=verdict,
     )
+
+
+def title(check: str, config: ChecksConfig) -> str:
+    """A check's Danish title (config/checks.yaml), its id only when the config has none."""
+    spec = config.checks.get(check)
+    return spec.title if spec else check
 
 
 def _title(run: CheckRun, config: ChecksConfig) -> str:
@@ -95,12 +101,13 @@ def _check_dict(result: CheckResult, config: ChecksConfig) -> dict[str, Any]:
     spec = config.checks.get(result.check)
     return {
         "id": result.check,
-        "title": spec.title if spec else result.check,
+        "title": title(result.check, config),
         "status": result.status.value,
         "ok": result.ok,
         "message": result.message,
         "hint": result.hint,
         "path": result.path,
+        "line": result.line,
         "requirements": list(result.requirements),
         "applies_from": spec.level if spec else None,
         "required": spec.required if spec else True,
@@ -115,18 +122,18 @@ def to_json(run: CheckRun, config: ChecksConfig | None = None) -> str:
 def to_rich(run: CheckRun, config: ChecksConfig | None = None) -> Group:
     config = config or load_config()
     texts = config.texts
+    # every cell wraps, none is cut: a word wider than its column is folded onto the next line
     table = Table(title=_title(run, config), show_lines=True, expand=True)
-    table.add_column(texts.get("column_status", "Status"), no_wrap=True)
-    table.add_column(texts.get("column_check", "Tjek"))
-    table.add_column(texts.get("column_requirements", "Krav"))
-    table.add_column(texts.get("column_message", "Resultat"), ratio=1)
+    table.add_column(texts.get("column_status", "Status"), overflow="fold")
+    table.add_column(texts.get("column_check", "Tjek"), overflow="fold")
+    table.add_column(texts.get("column_requirements", "Krav"), overflow="fold")
+    table.add_column(texts.get("column_message", "Resultat"), ratio=1, overflow="fold")
     for r in run.results:
-        spec = config.checks.get(r.check)
         status = Text(f"{SYMBOLS[r.status]} {config.statuses[r.status.value]}", style=STYLES[r.status])
         body = Text(r.message)
         if r.hint:
             body.append(f"\n{texts.get('hint_prefix', '→')} {r.hint}", style="italic")
-        table.add_row(status, Text(spec.title if spec else r.check), Text(", ".join(r.requirements)), body)
+        table.add_row(status, Text(title(r.check, config)), Text(", ".join(r.requirements)), body)
     line = Text(summary(run, config), style="bold green" if run.ready else "bold red")
     return Group(table, line)
 
@@ -144,12 +151,11 @@ def to_markdown(run: CheckRun, config: ChecksConfig | None = None) -> str:
         "| --- | --- | --- | --- |",
     ]
     for r in run.results:
-        spec = config.checks.get(r.check)
         message = _md_cell(r.message)
         if r.hint:
             message += f"<br>*{_md_cell(texts.get('hint_prefix', '→'))} {_md_cell(r.hint)}*"
         lines.append(
-            f"| {SYMBOLS[r.status]} {config.statuses[r.status.value]} | {_md_cell(spec.title if spec else r.check)}"
+            f"| {SYMBOLS[r.status]} {config.statuses[r.status.value]} | {_md_cell(title(r.check, config))}"
             f" | {', '.join(r.requirements)} | {message} |"
         )
     return "\n".join(lines) + "\n"
@@ -168,7 +174,8 @@ def _escape_property(text: str) -> str:
 
 
 def to_github(run: CheckRun, config: ChecksConfig | None = None) -> str:
-    """GitHub Actions workflow commands: ::error/::warning/::notice, one per result that is not a pass."""
+    """GitHub Actions workflow commands: ::error/::warning/::notice, one per result that is not a pass,
+    with the file (and the line, when the check knows it) so GitHub shows it there."""
     config = config or load_config()
     kinds = {Status.FAIL: "error", Status.WARN: "warning", Status.NOT_CONFIGURED: "notice"}
     lines = []
@@ -176,12 +183,12 @@ def to_github(run: CheckRun, config: ChecksConfig | None = None) -> str:
         kind = kinds.get(r.status)
         if kind is None:
             continue
-        spec = config.checks.get(r.check)
         props = []
         if r.path:
             props.append(f"file={_escape_property(r.path)}")
-        title = f"{spec.title if spec else r.check} ({r.check})"
-        props.append(f"title={_escape_property(title)}")
+            if r.line:
+                props.append(f"line={r.line}")
+        props.append(f"title={_escape_property(f'{title(r.check, config)} ({r.check})')}")
         message = r.message + (f"\n{config.texts.get('hint_prefix', '→')} {r.hint}" if r.hint else "")
         lines.append(f"::{kind} {','.join(props)}::{_escape_data(message)}")
     kind = "notice" if run.ready else "error"

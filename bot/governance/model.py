@@ -38,6 +38,7 @@ class Criterion:
     documentation: str      # "Dokumentation" / "Beskrivelse / Dokumentation" cell
     section: str            # "RELEVANS", "FORMKRAV", ...
     line: int               # 1-based line in the file
+    meaning: str | None = None  # concept key from config/governance_criteria.yaml ("docs_template")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,18 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Repair:
+    """A broken row (a missing or an extra '|') whose level was recovered, and how."""
+
+    line: int
+    criterion_id: str
+    level: int
+    source: str             # "cells": read from the row's own cells; "template": from the generation's template
+    cell: int | None = None         # 1-based cell the level was read from ("cells")
+    generation: str | None = None   # the template generation the level came from ("template")
+
+
+@dataclass(frozen=True)
 class Report:
     path: str | None
     title: str | None
@@ -57,10 +70,16 @@ class Report:
     criteria: tuple[Criterion, ...] = ()
     problems: tuple[Problem, ...] = ()
     extra: dict = field(default_factory=dict)
+    generation: str | None = None       # the template generation it was filled from ("2021", "1.1.0")
+    repairs: tuple[Repair, ...] = ()
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         wanted = criterion_id.upper()
         return next((c for c in self.criteria if c.id == wanted), None)
+
+    def by_meaning(self, meaning: str) -> Criterion | None:
+        """The criterion that states `meaning` in this report's own generation, whatever its id."""
+        return next((c for c in self.criteria if c.meaning == meaning), None)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ meaning between versions, so nothing here knows what "R2" means.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from bot.governance.model import Criterion, Mark, Problem, Report
+from bot.governance.generations import Catalogue, load_catalogue
+from bot.governance.model import Criterion, Mark, Problem, Repair, Report
 from bot.governance.tables import is_separator, split_cells, split_collapsed
 from bot.governance.vocabulary import (
     Vocabulary,
@@ -35,11 +36,14 @@ _BEGIN_MARKER = "<!-- begin report template -->"
 _MAX_LINE_FOR_REGEX = 2000
 
 
-def parse_report(text: str, path: str | None = None, *, vocabulary: Vocabulary | None = None) -> Report:
+def parse_report(
+    text: str, path: str | None = None, *, vocabulary: Vocabulary | None = None, catalogue: Catalogue | None = None
+) -> Report:
     """Never raises on any input: what cannot be read becomes a Problem."""
     vocab = vocabulary or load_vocabulary()  # outside the guard: a broken config is our bug
+    generations = catalogue or load_catalogue()
     try:
-        return _Reader(_clean(text), path, vocab).read()
+        return _Reader(_clean(text), path, vocab, generations).read()
     except Exception as exc:  # pragma: no cover - a safety net, every known input is handled
         return Report(
             path=path,
@@ -85,7 +89,10 @@ class _Reader:
     cleaned: tuple[str, bool]
     path: str | None
     vocab: Vocabulary
+    catalogue: Catalogue
     criteria: list[Criterion] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    broken: dict[str, int] = field(default_factory=dict)  # id -> line of rows whose level cell is missing
     problems: list[Problem] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
     dropped_problems: int = 0
@@ -218,6 +225,7 @@ class _Reader:
 
         if table is not None and table.rows == 0:
             self.problem(table.line, "a criteria table has a header but no rows")
+        generation = self._generation()
         if tables_seen == 0:
             self.problem(1, "no criteria table found (a table with '#' and 'Krav' columns)")
         elif not self.criteria:
@@ -242,6 +250,8 @@ class _Reader:
             criteria=tuple(self.criteria),
             problems=tuple(self.problems),
             extra=extra,
+            generation=generation.key if generation else None,
+            repairs=tuple(sorted(self.repairs, key=lambda r: r.line)),
         )
 
     def _front_matter(self, lines: list[str]) -> tuple[int, dict[str, str]]:
@@ -305,7 +315,16 @@ class _Reader:
         if is_separator(cells):
             return
         table.rows += 1
-        if len(cells) > table.width and any(cells[table.width:]):
+        extra = len(cells) - table.width if len(cells) > table.width and any(cells[table.width:]) else 0
+        realigned = self._realign(table, cells, extra) if extra else None
+        if realigned is not None:
+            cells, cell = realigned
+            self.problem(
+                number,
+                f"a row has {len(cells) + extra} cells but its header has {table.width}; the level was read"
+                f" from cell {cell} (an unescaped '|' in a cell?)",
+            )
+        elif extra:
             self.problem(
                 number,
                 f"a row has {len(cells)} cells but its header has {table.width}; the extra cells were ignored"
@@ -350,6 +369,10 @@ class _Reader:
         level = self.vocab.parse_level(level_raw)
         if level is None and table.level is not None and table.level < len(cells):
             self.problem(number, f"{criterion_id}: could not read the level {_shorten(level_raw)!r}")
+        if level is None and table.level is not None and (extra or len(cells) < table.width):
+            self.broken[criterion_id] = number
+        if realigned is not None:
+            self.repairs.append(Repair(number, criterion_id, level, "cells", cell=realigned[1]))
         mark, mark_raw = self._mark(table, cells, criterion_id, number)
         documentation = ""
         for column in table.documentation:
@@ -370,6 +393,41 @@ class _Reader:
                 line=number,
             )
         )
+
+    def _realign(self, table: _Table, cells: list[str], extra: int) -> tuple[list[str], int] | None:
+        """A row with an unescaped '|' before its level: the cell before the level gets the spill.
+
+        Only when the level cell is unreadable where the header puts it and readable
+        `extra` cells later; returns the cells as the header expects them and the
+        1-based cell the level came from.
+        """
+        level = table.level
+        if level is None or level - 1 <= table.id or any(column == level - 1 for _, column in table.marks):
+            return None
+        if self.vocab.parse_level(cells[level]) is not None:
+            return None
+        if self.vocab.parse_level(cells[level + extra]) is None:
+            return None
+        joined = " | ".join(cell for cell in cells[level - 1 : level + extra] if cell)
+        return cells[: level - 1] + [joined] + cells[level + extra :], level + extra + 1
+
+    def _generation(self):
+        """Recognise the report's generation, give each criterion its meaning, and place broken
+        ticked rows at their template's level."""
+        generation = self.catalogue.recognise((c.id, c.text) for c in self.criteria)
+        for index, criterion in enumerate(self.criteria):
+            row = self.catalogue.identify(criterion.id, criterion.text, generation)
+            update: dict = {"meaning": row.meaning} if row else {}
+            line = self.broken.get(criterion.id)
+            if row and generation and line == criterion.line and criterion.level is None \
+                    and criterion.mark in (Mark.MET, Mark.NOT_RELEVANT):
+                level = self.catalogue.template_level(row)
+                if level is not None:
+                    update["level"] = level
+                    self.repairs.append(Repair(line, criterion.id, level, "template", generation=generation.key))
+            if update:
+                self.criteria[index] = replace(criterion, **update)
+        return generation
 
     def _mark(self, table: _Table, cells: list[str], criterion_id: str, number: int) -> tuple[Mark, str]:
         """The mark from the first mark column (by precedence) that says anything."""

@@ -6,28 +6,36 @@ people control goes through the `md`, `login` or `url` filter in the templates.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
-from bot.onboarding.config import ROOT, Process
-from bot.onboarding.escape import escape_inline, register_filters
+from bot.onboarding.config import ROOT, Process, load_process
+from bot.onboarding.escape import register_filters
 from bot.onboarding.model import IssueView
+from bot.onboarding.times import local_time
 
 TEMPLATES_DIR = ROOT / "templates"
 
 
-def when(value: object) -> str:
-    """ISO time as '2024-05-01 10:00 UTC'; anything else shown escaped, as written."""
-    try:
-        dt = datetime.fromisoformat(str(value))
-    except ValueError:
-        return escape_inline(value)
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc)
-    return dt.strftime("%Y-%m-%d %H:%M UTC")
+@pass_context
+def when(context, value: object) -> str:
+    """The `when` filter: a recorded time in Danish local time, in the template's language.
+
+    "29. nov." at the start of a list item would be read as an ordered list numbered 29, so
+    the day's full stop is escaped: Markdown shows "29. nov." wherever the time stands."""
+    process = context.get("process") or _default_process()
+    return _DAY.sub(r"\1\\.", local_time(value, process, context.get("lang") or process.default_language), count=1)
+
+
+_DAY = re.compile(r"^(\d{1,9})\.")
+
+
+@lru_cache(maxsize=1)
+def _default_process() -> Process:
+    return load_process()
 
 
 @lru_cache(maxsize=4)

@@ -67,7 +67,7 @@ def roles_text(ctx: CommandContext, roles: tuple[str, ...]) -> str:
 def answer(state: State, command: Command, spec: CommandSpec, ctx: CommandContext) -> Answer:
     """The effect of one known command by `ctx.actor`."""
     if not allowed(spec, ctx.roles):
-        text = ctx.registry.text("denied", ctx.lang, roles=roles_text(ctx, spec.roles), command=f"/{spec.name}")
+        text = ctx.registry.text("denied", ctx.lang, roles=roles_text(ctx, spec.roles), command=f"/{command.name}")   # as typed
         return Answer(state, False, f"{quote_for_reply(command.text)}\n\n{text}")
     return EFFECTS[spec.name](state, command, ctx)
 
@@ -83,7 +83,7 @@ def _text(ctx: CommandContext, key: str, **values) -> str:
 
 def _usage(command: Command, ctx: CommandContext, spec_name: str) -> Answer:
     spec = ctx.registry.find(spec_name)
-    return Answer(State(), False, f"{quote_for_reply(command.text)}\n\n{_text(ctx, 'usage', usage=spec.usage)}")
+    return Answer(State(), False, f"{quote_for_reply(command.text)}\n\n{_text(ctx, 'usage', usage=spec.usage_in(ctx.lang))}")
 
 
 # ---- the commands ---------------------------------------------------------------------------
@@ -230,7 +230,7 @@ EFFECTS: dict[str, Callable[[State, Command, CommandContext], Answer]] = {
 
 def unknown(command: Command, registry: Registry, lang: str) -> str | None:
     """A reply for a `/word` close to one of ours; None (stay silent) for other bots' commands."""
-    suggestion = registry.suggest(command.name)
+    suggestion = registry.suggest(command.name, lang)
     if suggestion is None:
         return None
     return registry.text("suggest", lang, name=escape_inline(command.name), suggestion=suggestion)

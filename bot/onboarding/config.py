@@ -150,6 +150,7 @@ class Process:
     labels: Labels
     texts: Mapping[str, Text]
     steps: tuple[Step, ...]
+    level_values: Mapping[int, Text] | None = None   # the level after the word "Niveau" ("1 – …")
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -170,6 +171,10 @@ class Process:
 
     def level_label(self, level: int, lang: str) -> str:
         return self.levels[level].get(lang)
+
+    def level_value(self, level: int, lang: str) -> str:
+        """The level in a cell headed "Niveau": "1 – »tag det som det er«", not "niveau 1 – …"."""
+        return (self.level_values or self.levels)[level].get(lang)
 
 
 # --------------------------------------------------------------------------- process
@@ -294,6 +299,7 @@ def _build(data: dict) -> Process:
         default_language=data["default_language"],
         roles={k: Role(key=k, name=text(v["name"]), team_setting=v.get("team_setting")) for k, v in data["roles"].items()},
         levels={int(k): text(v) for k, v in data["levels"].items()},
+        level_values={int(k): text(v) for k, v in data["level_values"].items()} if "level_values" in data else None,
         decisions={
             k: DecisionKind(
                 key=k,

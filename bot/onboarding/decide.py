@@ -231,7 +231,7 @@ def _judge_edits(inputs: Inputs, state: State, checks, log: list) -> tuple[State
         roles = shared_roles(inputs, act.actors, state)
         actor = next((a for a in reversed(act.actors) if a), "") or "ukendt"
         outcome = classify_tick_changes(inputs.process, state, before, after, actor, roles,
-                                        act.at or inputs.now, inputs.lang, answered_checks=frozenset(checks.by_id))
+                                        act.at or inputs.now, inputs.lang, answered_checks=frozenset(k for k, r in checks.by_id.items() if not r.awaits_people))
         state = outcome.state
         messages.extend(outcome.messages)
         log.append(("ticks_judged", {"actors": list(act.actors), "accepted": [c.key for c in outcome.accepted],

@@ -12,6 +12,7 @@ from typing import Mapping
 from urllib.parse import quote
 
 from bot.checks.model import CheckResult, Status
+from bot.commands import load_registry
 from bot.onboarding.checklist import render_body
 from bot.onboarding.config import Item, OrgSettings, Process
 from bot.onboarding.escape import escape_inline
@@ -80,11 +81,15 @@ def compute_view(
             for item in step.items
             if item.applies_to(level)
         )
-        done = all(i.done for i in items if not i.recommended)
-        is_current = not done and current is None
+        # steps are done in order: a later step whose lines are all met waits for its turn
+        # (its lines show as met, the step is not called done while an earlier one is open)
+        met = all(i.done for i in items if not i.recommended)
+        waiting = current is not None
+        is_current = not met and not waiting
         if is_current:
             current = step.number
-        steps.append(StepView(step.number, step.key, step.title.get(lang), items, done, is_current))
+        steps.append(StepView(step.number, step.key, step.title.get(lang), items,
+                              done=met and not waiting, current=is_current, met=met))
 
     all_done = current is None
     return IssueView(
@@ -92,7 +97,7 @@ def compute_view(
         lang=lang,
         title=process.text("title", lang).format(repo=repo.name),
         level=level,
-        level_name=process.level_label(level, lang) if level is not None else None,
+        level_name=process.level_value(level, lang) if level is not None else None,
         level_source=source,
         steps=tuple(steps),
         current_step=current,
@@ -177,7 +182,8 @@ def _item_view(
     state: State,
     lang: str,
 ) -> ItemView:
-    if item.kind == "check" and item.check not in check_results and item.roles:
+    result = check_results.get(item.check or "") if item.kind == "check" else None
+    if item.kind == "check" and item.roles and (result is None or result.awaits_people):
         item = replace(item, kind="manual")     # no check answers it here: people with the roles tick it
     base = dict(
         key=item.key,
@@ -195,6 +201,8 @@ def _item_view(
         link = result.details.get("url") or _file_link(repo, result.path)   # a Jira project, or a file
         # a link outside the repository (the Jira project) comes with its one-line summary
         note = result.message if (not result.ok or result.status == Status.WARN or result.details.get("url")) else None
+        if result.awaits_people:                # and no one here may tick it: it waits
+            return ItemView(**base, done=False, status="pending", reason=result.message or None)
         return ItemView(
             **base,
             done=result.ok,
@@ -214,6 +222,7 @@ def _item_view(
             status="done" if done else "open",
             ticked_by=tick.by if tick else None,
             ticked_at=tick.at if tick else None,
+            reason=result.message if result is not None else None,   # what the bot found, for the people
             roles=item.roles,
             who=process.role_names(item.roles, lang),
         )
@@ -230,7 +239,7 @@ def _item_view(
         decided_at=decision.at if decision else None,
         roles=kind.roles,
         who=process.role_names(kind.roles, lang),
-        command=kind.command,
+        command=load_registry().shown(kind.command, lang),   # `/niveau` in Danish, `/level` in English
     )
 
 

@@ -47,13 +47,13 @@ async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: st
         project, key = await _project(jira, plan, known_key)
         if project is None:
             return {"ok": False, "key": None, "problem": f"Nøglen {key} bruges allerede af et andet projekt i Jira.",
-                    "hint": "OS2-sekretariatet vælger en anden nøgle med `/create-jira NØGLE`."}
+                    "hint": "OS2-sekretariatet vælger en anden nøgle med `/opret-jira NØGLE`."}
         url = f"{base_url.rstrip('/')}/browse/{key}"
         problems, people, groups, mine = await _grants(jira, key, plan, mine if known_key == key else set())
         missing = [safe_login(login) for login in plan.missing_email]
         if missing:
             problems.append("Jira-kontoen kendes ikke for " + ", ".join(missing)
-                            + ": angiv e-mail med `/adgang add @bruger rolle e-mail`.")
+                            + ": angiv e-mail med `/adgang tilføj @bruger rolle e-mail`.")
         granted_now = sorted([list(g) for g in mine])
         if problems:
             return {"ok": False, "key": key, "url": url, "problem": " ".join(problems), "granted": granted_now,
@@ -65,7 +65,7 @@ async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: st
         if log:
             log.warning("jira_refused", status=exc.status, error=str(exc)[:300])
         who = ("en Jira-administrator skal give botten ret til at oprette projekter og styre projektroller, "
-               "eller OS2-sekretariatet opretter projektet og angiver nøglen med `/create-jira NØGLE`")
+               "eller OS2-sekretariatet opretter projektet og angiver nøglen med `/opret-jira NØGLE`")
         if exc.status == 401:
             return {"ok": False, "key": known_key, "problem": "Jira afviste bottens login (401).",
                     "hint": "Den, der driver botten, retter JIRA_USER og JIRA_TOKEN."}
@@ -73,7 +73,7 @@ async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: st
             return {"ok": False, "key": known_key, "problem": "Botten har ikke rettighed til dette i Jira (403).",
                     "hint": who[0].upper() + who[1:] + "."}
         return {"ok": False, "key": known_key, "problem": f"Jira afviste ændringen ({exc.status}): {_said(exc)}",
-                "hint": "OS2-sekretariatet retter det nævnte, fx med `/create-jira NØGLE`."}
+                "hint": "OS2-sekretariatet retter det nævnte, fx med `/opret-jira NØGLE`."}
 
 
 async def _project(jira, plan: JiraPlan, known_key: str | None) -> tuple[dict | None, str]:
@@ -158,4 +158,5 @@ async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str],
 
 
 def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    """'ingen grupper', '1 person', '2 personer'."""
+    return f"ingen {many}" if n == 0 else f"{n} {one if n == 1 else many}"

@@ -229,8 +229,9 @@ class StepView:
     key: str
     title: str
     items: tuple[ItemView, ...]
-    done: bool
+    done: bool          # met, and every earlier step is done: steps are finished in order
     current: bool
+    met: bool = False   # every required line is met, whether or not it is the step's turn yet
 
 
 @dataclass(frozen=True)

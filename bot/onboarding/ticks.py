@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Mapping
 
+from bot.commands import load_registry
 from bot.onboarding.config import Item, Process
 from bot.onboarding.model import State, Tick
 
@@ -104,13 +105,15 @@ def classify_tick_changes(
                 ticks[key] = Tick(value=value, by=actor, at=at)
                 accepted.append(TickChange(key, value))
             else:
-                reverted.append(TickChange(key, value, _not_allowed(process, item, lang)))
+                reverted.append(TickChange(key, value, _not_allowed(process, item, lang, value)))
         elif item.kind == "check":
-            reset.append(TickChange(key, value, process.text("tick_is_check", lang).format(item=item.name.get(lang))))
+            reset.append(TickChange(key, value, process.text("tick_is_check", lang).format(
+                item=item.name.get(lang), undone=_undone(process, lang, value))))
         else:
             kind = process.decisions[item.decision or ""]
             reset.append(TickChange(key, value, process.text("tick_is_decision", lang).format(
-                item=item.name.get(lang), command=kind.command, roles=process.role_names(kind.roles, lang))))
+                item=item.name.get(lang), command=load_registry().shown(kind.command, lang),
+                roles=process.role_names(kind.roles, lang), undone=_undone(process, lang, value))))
     return TickOutcome(
         state=replace(state, ticks=ticks) if accepted else state,
         accepted=tuple(accepted),
@@ -119,6 +122,12 @@ def classify_tick_changes(
     )
 
 
-def _not_allowed(process: Process, item: Item, lang: str) -> str:
+def _not_allowed(process: Process, item: Item, lang: str, value: bool) -> str:
     roles = process.role_names(item.roles, lang)
-    return process.text("tick_not_allowed", lang).format(roles=roles, item=item.name.get(lang))
+    return process.text("tick_not_allowed", lang).format(roles=roles, item=item.name.get(lang),
+                                                         undone=_undone(process, lang, value))
+
+
+def _undone(process: Process, lang: str, value: bool) -> str:
+    """What the bot did about the change: a tick set is removed again, a tick removed is put back."""
+    return process.text("tick_removed" if value else "tick_restored", lang)

@@ -2,7 +2,8 @@
 
 The rules follow GitHub's: a JWT (RS256, iss = app id, at most 10 minutes long) for
 `/app/*`, an installation token for everything else; public repositories are
-readable by anyone, private ones only by an installation that covers them.
+readable by anyone (without login too), private ones only by an installation that covers
+them or by a person's token (`GitHubState.add_personal_token`) whose owner may read them.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ LEVELS = {"none": 0, "read": 1, "write": 2, "admin": 3}
 
 @dataclass
 class Caller:
-    kind: str  # app, installation or none
+    kind: str  # app, installation, user (a person's token) or none
     installation: Installation | None = None
     token: Token | None = None
+    login: str | None = None  # the person, for kind == "user"
 
     @property
     def installation_id(self) -> int | None:
@@ -44,6 +46,9 @@ def identify(state: GitHubState, authorization: str | None) -> Caller:
     if credential.count(".") == 2:
         verify_jwt(state, credential)
         return Caller("app")
+    person = state.personal_tokens.get(credential)
+    if person is not None:
+        return Caller("user", login=person)
     token = state.tokens.get(credential)
     if token is None or token.expires_at <= state.now():
         raise bad_credentials()
@@ -108,6 +113,12 @@ def repo_access(state: GitHubState, caller: Caller, owner: str, name: str, *, wr
         raise StandinError(404, "Not Found")
     if caller.kind == "app":
         raise StandinError(403, NOT_ACCESSIBLE)
+    if caller.kind == "user":
+        if repo.private and not state.can_read(repo, caller.login or ""):
+            raise StandinError(404, "Not Found")
+        if write:
+            raise StandinError(403, "Resource not accessible by personal access token")
+        return repo
     covered = _covers(caller, repo)
     if not covered:
         if repo.private:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.graphql_cost import cached_cost
-from bot.sandbox import gql, rest
+from bot.sandbox import codeload, gql, rest
 from bot.sandbox.serving import StateHolder
 from bot.sandbox.access import Caller, budget_holder, identify
 from bot.sandbox.render import Urls
@@ -46,6 +46,8 @@ def create_app(state: GitHubState | StateHolder) -> Starlette:
             while not held.is_set():
                 await asyncio.sleep(0.02)
             return Response(b'{"message": "Bad Gateway"}', status_code=502, media_type="application/json")
+        if request.url.path.startswith(codeload.PREFIX + "/"):   # GitHub's archive host, not the API
+            return codeload.serve(world, request)
         return handle(world, request, raw)
 
     methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"]
@@ -72,6 +74,7 @@ def handle(state: GitHubState, request: Request, raw: bytes) -> Response:
     cost = _points(query_text, body) if kind == "graphql" else 1
     with state.lock:
         used, reset = state.use_rate(resource, cost, budget_holder(state, request.headers.get("authorization")))
+        limit = state.rate_limit
         fault = state.take_fault(path)
         if fault is None and used > state.rate_limit:   # the budget is spent: GitHub's primary rate limit
             fault = Fault(1, 403, "primary", max(1, reset - int(time.time())), None)
@@ -80,6 +83,8 @@ def handle(state: GitHubState, request: Request, raw: bytes) -> Response:
                 status, payload, headers = fault_reply(state, fault, kind, rid)
             else:
                 caller = identify(state, request.headers.get("authorization"))
+                if caller.kind == "none" and kind == "rest":
+                    limit, used, reset = anonymous_rate(state)
                 if body is _Invalid:
                     raise StandinError(400, "Problems parsing JSON")
                 status, payload, headers, media = dispatch(state, request, caller, urls, kind, method, path, body,
@@ -97,10 +102,10 @@ def handle(state: GitHubState, request: Request, raw: bytes) -> Response:
         all_headers = {
             "X-GitHub-Request-Id": rid,
             "X-GitHub-Media-Type": "github.v3; format=json",
-            "X-RateLimit-Limit": str(state.rate_limit),
-            "X-RateLimit-Remaining": str(max(0, state.rate_limit - used)),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - used)),
             "X-RateLimit-Reset": str(reset),
-            "X-RateLimit-Used": str(used),
+            "X-RateLimit-Used": str(min(used, limit)),
             "X-RateLimit-Resource": resource,
             "Access-Control-Expose-Headers": "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, "
                                              "X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, "
@@ -119,6 +124,19 @@ def handle(state: GitHubState, request: Request, raw: bytes) -> Response:
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=all_headers)
     return Response(content, status_code=status, headers=all_headers, media_type=media)
+
+
+def anonymous_rate(state: GitHubState) -> tuple[int, int, int]:
+    """REST without login has its own budget (60 an hour); past it GitHub answers 403."""
+    used, reset = state.use_rate("core-anonymous")
+    limit = state.anonymous_rate_limit
+    if used > limit:
+        raise StandinError(403, "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated "
+                                "requests get a higher rate limit. Check out the documentation for more details.)",
+                           documentation_url=RATE_LIMIT_DOCS,
+                           headers={"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": "0",
+                                    "X-RateLimit-Used": str(limit), "X-RateLimit-Reset": str(reset)})
+    return limit, used, reset
 
 
 class _InvalidJSON:

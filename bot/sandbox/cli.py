@@ -17,8 +17,8 @@ from pathlib import Path
 
 
 def add_parser(sub) -> None:
-    parser = sub.add_parser("sandbox", help="run the bot against a GitHub stand-in (no accounts needed)")
-    parser.add_argument("--serve", action="store_true", help="keep the bot and the stand-in running")
+    parser = sub.add_parser("sandbox", help="run the bot against GitHub and Jira stand-ins, steps 1 to 3 (no accounts needed)")
+    parser.add_argument("--serve", action="store_true", help="keep the bot and the stand-ins running")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the bot to finish")
     parser.set_defaults(func=run)
 
@@ -49,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
             response = bot.transfer(full_name)
             console.print(f"repository.transferred for {full_name}: HTTP {response.status_code} {response.json()}")
             bot.settle(args.timeout)
-            for comment in (f"/adgang add @{CONTRIBUTOR} kommune-ansvarlig karin@kommune.dk\n"
-                            f"/coordinator add @{CONTRIBUTOR}",
-                            "/level 1\n/approve-match"):
+            for comment in (f"/adgang tilføj @{CONTRIBUTOR} kommune-ansvarlig karin@kommune.dk\n"
+                            f"/koordinator tilføj @{CONTRIBUTOR}",
+                            "/niveau 1\n/match"):
                 console.print(f"\n{SECRETARIAT} (OS2-sekretariatet) comments: {comment!r}")
                 bot.person_comments(full_name, comment, SECRETARIAT)
                 bot.settle(args.timeout)
@@ -111,6 +111,13 @@ def _jira_name(jira_state, user_id: str) -> str:
     return f"{user.display_name} <{user.email}>" if user else user_id
 
 
+def panel_title(number: int, title: str, state: str) -> str:
+    """'#1 Onboarding af … [open]': escaped, or rich reads "[open]" (and a title's brackets) as markup."""
+    from rich.markup import escape
+
+    return escape(f"#{number} {title} [{state}]")
+
+
 def _report(console, bot, full_name: str) -> None:
     from rich.markup import escape
     from rich.markdown import Markdown
@@ -126,8 +133,8 @@ def _report(console, bot, full_name: str) -> None:
     console.print(table)
     for issue in bot.onboarding_issues(full_name):
         labels = ", ".join(sorted(issue.labels)) or "-"
-        console.print(Panel(Markdown(issue.body or ""), title=f"#{issue.number} {issue.title} [{issue.state}]",
-                            subtitle=f"labels: {labels}"))
+        console.print(Panel(Markdown(issue.body or ""), title=panel_title(issue.number, issue.title, issue.state),
+                            subtitle=escape(f"labels: {labels}")))
         for comment in issue.comments:
             console.print(f"[bold]{escape(comment.user)}[/]: {escape(comment.body)}")
     state = bot.world.state

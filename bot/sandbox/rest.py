@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.sandbox import render
+from bot.sandbox import codeload, render
 from bot.sandbox.access import Caller, org_access, repo_access, require_app
 from bot.sandbox.render import Urls
 from bot.sandbox.state import (
@@ -268,6 +268,18 @@ def get_contents(ctx: Ctx, owner: str, name: str, path: str = "") -> Reply:
     if not children:
         raise StandinError(404, "Not Found")
     return Reply(200, [render.content_item(repo, child, ctx.urls) for child in children])
+
+
+def download_tarball(ctx: Ctx, owner: str, name: str, ref: str = "") -> Reply:
+    """302 to the archive host (codeload); without a ref, the default branch. A private
+    repository's link carries a token that expires after five minutes."""
+    repo = repo_access(ctx.state, ctx.caller, owner, name, permission="contents")
+    ref = ref.strip("/")
+    if ref and ref not in (repo.default_branch, "HEAD", f"refs/heads/{repo.default_branch}",
+                           f"heads/{repo.default_branch}"):
+        raise StandinError(404, "Not Found")
+    token = ctx.state.issue_archive_token(repo) if repo.private else None
+    return Reply(302, None, {"Location": codeload.link(ctx.urls.api, repo, token)})
 
 
 def collaborator_permission(ctx: Ctx, owner: str, name: str, username: str) -> Reply:
@@ -741,6 +753,8 @@ route("GET", "/installation/repositories", installation_repositories)
 route("GET", R, get_repo)
 route("GET", f"{R}/contents", get_contents)
 route("GET", f"{R}/contents/{{path}}", get_contents)
+route("GET", f"{R}/tarball", download_tarball)
+route("GET", f"{R}/tarball/{{path}}", download_tarball)
 route("GET", f"{R}/collaborators/{{}}/permission", collaborator_permission)
 route("PUT", f"{R}/collaborators/{{}}", put_collaborator)
 route("DELETE", f"{R}/collaborators/{{}}", delete_collaborator)

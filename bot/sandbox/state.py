@@ -29,6 +29,7 @@ BOT_SLUG = "os2bot"
 REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
 PERMISSION_ROLES = ("admin", "maintain", "write", "triage", "read")
 TOKEN_LIFETIME = timedelta(hours=1)
+ARCHIVE_LINK_LIFETIME = timedelta(minutes=5)   # a private repository's archive link (GitHub's docs)
 HOOK_LOG_KEPT = timedelta(days=3)   # GitHub keeps an App's webhook deliveries this long
 
 # What GitHub's licence detection reports for the licences OS2 meets most.
@@ -324,14 +325,15 @@ class HookDelivery:
 
 @dataclass
 class LoggedRequest:
-    """One request as the stand-in saw it; `kind` is 'rest' or 'graphql'."""
+    """One request as the stand-in saw it; `kind` is 'rest', 'graphql' or 'codeload' (an
+    archive download from GitHub's archive host, no API request)."""
 
     method: str
     path: str
     status: int
     kind: str
     write: bool
-    auth: str  # app, installation or none
+    auth: str  # app, installation, user or none
     installation_id: int | None = None
     query: str | None = None  # the GraphQL document, for kind == 'graphql'
 
@@ -380,12 +382,15 @@ class GitHubState:
         self.org_members: dict[str, dict[str, str]] = {}  # org lower → login → role (member/admin)
         self.public_members: dict[str, set[str]] = {}
         self.tokens: dict[str, Token] = {}
+        self.personal_tokens: dict[str, str] = {}   # a person's token → login
+        self.archive_tokens: dict[str, tuple[str, datetime]] = {}  # archive link token → (repo, expiry)
         self.log: list[LoggedRequest] = []
         self.faults: list[Fault] = []
         self.held = 0                       # requests that were held (hold_next) so far
         self.latency: float = 0.0
         self.rate_used: dict[str, int] = {}
         self.rate_limit = 5000
+        self.anonymous_rate_limit = 60      # REST without login: GitHub's 60 an hour (per address)
         self.hook_deliveries: list[HookDelivery] = []   # the App's webhook delivery log, oldest first
         self._hook_ids = itertools.count(90_000_000_001)  # GitHub's delivery ids are a sequence of their own
         self._hook_threads: list[threading.Thread] = []
@@ -663,6 +668,16 @@ class GitHubState:
             members = {name.lower(): role for name, role in self.org_members.get(repo.owner.lower(), {}).items()}
             return members.get(login.lower()) == "admin"
 
+    def can_read(self, repo: Repository, login: str) -> bool:
+        """Read access to a private repository: write access, any collaborator, or a member
+        of the owning organisation (GitHub's default base permission is read)."""
+        with self.lock:
+            if self.can_write(repo, login):
+                return True
+            if login.lower() in {name.lower() for name in repo.collaborators}:
+                return True
+            return login.lower() in {name.lower() for name in self.org_members.get(repo.owner.lower(), {})}
+
     def _repo_of(self, target: Issue | Comment) -> Repository:
         if isinstance(target, Comment):
             return self.repo(target.repo)
@@ -708,6 +723,26 @@ class GitHubState:
                           repositories=repositories)
             self.tokens[value] = token
             return token
+
+    def add_personal_token(self, login: str, token: str | None = None) -> str:
+        """A person's token (a classic personal access token): it reads what `login` may read."""
+        with self.lock:
+            self.add_user(login)
+            value = token or "ghp_" + "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(36))
+            self.personal_tokens[value] = login
+            return value
+
+    def issue_archive_token(self, repo: Repository) -> str:
+        """The token GitHub puts in a private repository's archive link; it expires after five minutes."""
+        with self.lock:
+            value = secrets.token_urlsafe(24)
+            self.archive_tokens[value] = (repo.full_name.lower(), self.now() + ARCHIVE_LINK_LIFETIME)
+            return value
+
+    def archive_token_valid(self, token: str, repo: Repository) -> bool:
+        with self.lock:
+            found = self.archive_tokens.get(token)
+            return found is not None and found[0] == repo.full_name.lower() and found[1] > self.now()
 
     def installation_for(self, repo: Repository) -> Installation | None:
         with self.lock:

@@ -109,7 +109,7 @@ def test_wanted_files_are_what_the_checks_read_and_nothing_else():
              "publiccode.yml", "MAINTAINERS.md", "src/main.py", "node_modules/x/README.md", "docs/img/logo.png",
              "Dockerfile", "src/LICENSE"]
     assert wanted_files(paths) == ["OS2x_governance_report.md", "LICENSE", "MAINTAINERS.md", "README.md",
-                                   "docs/architecture.md", "package.json", "publiccode.yml"]
+                                   "docs/architecture.md", "package.json", "publiccode.yml", "Dockerfile"]
 
 
 def test_the_checks_never_mutate_the_snapshot():

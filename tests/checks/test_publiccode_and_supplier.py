@@ -35,7 +35,7 @@ def test_amsterdams_real_file_is_valid_but_lacks_danish():
 
 def test_the_standards_full_example_has_a_contractor_whose_agreement_ran_out():
     r = publiccode_result("standard-example.publiccode.yml")
-    assert r.details["errors"] == ["leverandøren Fornitore Privato SPAs aftale udløb 2019-01-01"]
+    assert r.details["errors"] == ["aftalen med leverandøren Fornitore Privato SPA udløb 1. jan. 2019"]
     # a recommendation never blocks: the failure is shown as a warning
     assert r.status is Status.WARN and r.details["raw_status"] == "fail"
 
@@ -73,13 +73,14 @@ def test_no_publiccode_is_only_advice():
 
 # -- supplier_agreement (P-3.1) --------------------------------------------------------
 
-def test_an_empty_supplier_list_is_not_configured_never_a_pass():
+def test_an_empty_supplier_list_awaits_the_secretariat_never_a_pass_and_does_not_block():
     config = load_config()
     assert config.suppliers == ()  # the shipped default
     r = run_checks(snapshot(product_files(2)), level=2, config=config, today=TODAY)
     assert r["supplier_agreement"].status is Status.NOT_CONFIGURED
-    assert "ikke sat op" in r["supplier_agreement"].message
-    assert not r["supplier_agreement"].ok and not r.ready
+    assert r["supplier_agreement"].message.startswith("Afventer sekretariatet")
+    assert "Eksempel Leverandør ApS (publiccode.yml)" in r["supplier_agreement"].message
+    assert r["supplier_agreement"].ok and r["supplier_agreement"].awaits_people and r.ready
 
 
 def test_a_signed_supplier_named_in_publiccode_passes():

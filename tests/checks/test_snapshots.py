@@ -70,7 +70,7 @@ def test_a_graphql_answer_becomes_a_snapshot_holding_only_wanted_texts():
     assert snap.owner == "OS2offdig" and snap.has_issues is True and snap.licence_spdx == "MPL-2.0"
     assert snap.default_branch == "main" and snap.source == "github" and snap.archived is False
     assert "src/app.py" in snap.paths and "src/app.py" not in snap.files
-    assert "Dockerfile" in snap.paths and "Dockerfile" not in snap.files
+    assert "Dockerfile" in snap.paths and "Dockerfile" in snap.files     # the container check reads it
     assert "logo.png" in snap.paths and "logo.png" not in snap.files
     assert snap.files["README.md"].startswith("# OS2eksempel")
     assert "docs/architecture.md" in snap.files
@@ -91,12 +91,46 @@ def test_an_answer_without_a_repository_is_refused():
         snapshot_from_graphql({"data": {"repository": None}})
 
 
-def test_a_remote_check_without_app_settings_says_what_is_missing(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    for name in ("APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH"):
-        monkeypatch.delenv(name, raising=False)
-    with pytest.raises(RemoteUnavailable, match="GitHub App-indstillingerne"):
-        fetch_snapshot("OS2offdig", "os2eksempel")
+def test_without_app_settings_a_token_or_no_login_is_chosen():
+    from bot.github_access import choose_access, gh_hostname
+    from bot.settings import Settings, Secret
+
+    no_app = Settings()
+    nobody = lambda host: None  # noqa: E731  (gh not installed or not logged in)
+    assert choose_access(no_app, {}, gh=nobody).kind == "anonymous"
+    assert choose_access(no_app, {"GITHUB_TOKEN": " "}, gh=nobody).kind == "anonymous"
+    from_env = choose_access(no_app, {"GH_TOKEN": "ghp_abc"}, gh=nobody)
+    assert (from_env.kind, from_env.source, from_env.token.get()) == ("token", "GH_TOKEN", "ghp_abc")
+    asked = []
+    from_gh = choose_access(no_app, {}, gh=lambda url: asked.append(url) or "gho_xyz")
+    assert (from_gh.kind, from_gh.source) == ("token", "gh auth token") and asked == [no_app.github_api_url]
+    app = Settings(app_id=1, private_key=Secret("pem"))
+    assert choose_access(app, {"GITHUB_TOKEN": "ghp_abc"}, gh=nobody).kind == "app"
+    assert gh_hostname("https://api.github.com") == "github.com"
+    assert gh_hostname("https://github.kommune.dk/api/v3") == "github.kommune.dk"
+
+
+def test_gh_is_asked_for_the_apis_host_only_and_its_failures_are_no_token():
+    import subprocess
+
+    from bot.github_access import gh_token
+
+    calls = []
+
+    def run(argv, **kwargs):
+        calls.append(argv)
+        return subprocess.CompletedProcess(argv, 0, stdout="gho_token\n", stderr="")
+
+    assert gh_token("https://api.github.com", which=lambda name: "/usr/bin/gh", run=run) == "gho_token"
+    assert calls == [["/usr/bin/gh", "auth", "token", "--hostname", "github.com"]]
+    assert gh_token("https://api.github.com", which=lambda name: None, run=run) is None
+    failed = lambda argv, **kw: subprocess.CompletedProcess(argv, 1, stdout="", stderr="not logged in")  # noqa: E731
+    assert gh_token("https://api.github.com", which=lambda name: "/usr/bin/gh", run=failed) is None
+
+    def hangs(argv, **kwargs):
+        raise subprocess.TimeoutExpired(argv, kwargs["timeout"])
+
+    assert gh_token("https://api.github.com", which=lambda name: "/usr/bin/gh", run=hangs) is None
 
 
 def test_a_remote_snapshot_comes_from_github_as_the_app(monkeypatch, tmp_path):
@@ -110,8 +144,10 @@ def test_a_remote_snapshot_comes_from_github_as_the_app(monkeypatch, tmp_path):
         monkeypatch.setenv("APP_ID", str(world.state.app.id))
         monkeypatch.setenv("PRIVATE_KEY", world.state.private_key_pem)
         monkeypatch.setenv("GITHUB_API_URL", url)
-        snap = fetch_snapshot("OS2offdig", "os2eksempel")
+        fetched = fetch_snapshot("OS2offdig", "os2eksempel")
         assert world.state.count(kind="graphql") == 1
+    snap = fetched.snapshot
+    assert fetched.way == "via_app"
     assert snap.source == "github" and snap.owner == "OS2offdig" and snap.has_issues is True
     assert {"README.md", "LICENSE", "OS2eksempel_governance_report.md", "publiccode.yml"} <= set(snap.files)
     assert snap.licence_spdx == "MPL-2.0"

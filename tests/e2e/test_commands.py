@@ -99,7 +99,7 @@ def test_request_board_review_is_only_for_level_2_and_3(level2):
     bot.person_comments(LEVEL2, "/level 1", SECRETARIAT)
     bot.person_comments(LEVEL2, "/request-board-review", SECRETARIAT)
     bot.settle()
-    assert "gælder produkter på niveau 2 og 3" in bot.replies(LEVEL2)[-1]
+    assert "vurderer kun produkter på niveau 2 og 3" in bot.replies(LEVEL2)[-1]
 
 
 def ready_for_the_board(bot):
@@ -195,6 +195,9 @@ def test_a_misspelt_command_gets_a_suggestion_and_other_bots_commands_are_left_a
     bot.person_comments(REPO, "/aprove", BOARD_MEMBER)
     bot.settle()
     assert "Mente du `/approve`?" in bot.replies(REPO)[-1]
+    bot.person_comments(REPO, "/godkent", BOARD_MEMBER)     # a typo of the Danish name: the Danish name
+    bot.settle()
+    assert "Mente du `/godkend`?" in bot.replies(REPO)[-1]
 
 
 def test_help_lists_every_command_with_who_may_use_it(onboarded):
@@ -202,10 +205,12 @@ def test_help_lists_every_command_with_who_may_use_it(onboarded):
     bot.person_comments(REPO, "/help", CONTRIBUTOR)
     bot.settle()
     reply = bot.replies(REPO)[-1]
-    for usage in ("/level sandkasse|1|2|3", "/request-board-review", "/approve", "/return <begrundelse>",
-                  "/coordinator add|remove @bruger", "/recheck", "/create-jira [NØGLE]",
-                  "/adgang add|remove @bruger [rolle] [e-mail]"):
+    for usage in ("/niveau sandkasse|1|2|3", "/bestyrelse", "/godkend", "/tilbageløb <begrundelse>",
+                  "/koordinator tilføj|fjern @bruger", "/tjek", "/opret-jira [NØGLE]",
+                  "/adgang tilføj|fjern @bruger [rolle] [e-mail]"):
         assert "`" + usage.replace("|", "\\|") + "`" in reply   # pipes escaped: the table stays a table
+    for english in ("/level", "/request-board-review", "/approve", "/return", "/coordinator", "/create-jira"):
+        assert f"`{english}`" in reply                             # the other names work too, and are listed
     assert "redigerede kommentarer udføres ikke" in reply and "| bestyrelsen |" in reply
 
 

@@ -106,7 +106,7 @@ def test_jira_refusing_the_bot_is_one_clear_danish_comment(bot, jira):
     bot.transfer(REPO)
     bot.settle()
     jira_comments = [r for r in bot.replies(REPO) if r.startswith("**Jira:**")]
-    assert len(jira_comments) == 1 and "rettighed" in jira_comments[0] and "/create-jira" in jira_comments[0]
+    assert len(jira_comments) == 1 and "rettighed" in jira_comments[0] and "/opret-jira" in jira_comments[0]
     assert not read_ticks(bot.the_issue(REPO).body)["jira-project"]
     assert bot.dead_letters() == []
 
@@ -219,4 +219,4 @@ def test_jira_refusing_with_400_is_one_comment_with_what_jira_said_escaped(bot, 
     bot.settle()
     approve_level_1(bot)
     [said] = [r for r in bot.replies(REPO) if r.startswith("**Jira:**")]
-    assert "400" in said and "<" not in said.split("**Jira:**", 1)[1].split("`/create-jira")[0]
+    assert "400" in said and "<" not in said.split("**Jira:**", 1)[1].split("`/opret-jira")[0]

@@ -82,7 +82,7 @@ def test_a_contributors_tick_is_not_credited_to_the_secretariat_member_who_edite
     bot.settle()
     assert "match-judged" not in bot.state_of(REPO).ticks
     assert not read_ticks(bot.the_issue(REPO).body)["match-judged"]
-    assert "Kun OS2-sekretariatet kan afkrydse 'Match vurderet'" in bot.replies(REPO)[-1]
+    assert "Kun OS2-sekretariatet kan sætte flueben ved »Match vurderet«" in bot.replies(REPO)[-1]
 
 
 def test_a_secretariat_tick_is_kept_when_a_contributor_edited_after(onboarded, world):

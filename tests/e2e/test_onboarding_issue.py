@@ -132,7 +132,7 @@ def test_a_contributors_tick_on_a_secretariat_item_is_reverted_with_a_comment(bo
     issue = bot.the_issue(REPO)
     assert not read_ticks(issue.body)["match-judged"]
     assert "match-judged" not in bot.state_of(REPO).ticks
-    assert "Kun OS2-sekretariatet kan afkrydse 'Match vurderet'" in issue.comments[-1].body
+    assert "Kun OS2-sekretariatet kan sætte flueben ved »Match vurderet«" in issue.comments[-1].body
 
 
 def test_a_board_members_tick_on_a_secretariat_item_is_reverted_too(bot, world):
@@ -152,7 +152,8 @@ def test_a_tick_removed_from_a_bot_checked_item_is_set_back_with_the_reason(bot,
     bot.settle()
     issue = bot.the_issue(REPO)
     assert read_ticks(issue.body)["licence"]
-    assert "'Licens' afkrydses af botten ud fra et tjek af repositoriet" in issue.comments[-1].body
+    assert "Botten sætter flueben ved »Licens« ud fra et tjek af repositoriet" in issue.comments[-1].body
+    assert issue.comments[-1].body.endswith("Fluebenet er sat igen.")   # the person removed it: put back
 
 
 def test_a_push_adding_the_licence_ticks_the_licence_item(bot, world):

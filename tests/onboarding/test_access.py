@@ -57,7 +57,7 @@ def test_the_secretariat_declares_who_gets_access_and_the_issue_shows_it():
                                                                  "karin@kommune.dk", SECRETARIAT)
     assert lars.role == "leverandoer"
     assert "| `@kommune-karin` (karin@\u200bkommune.dk) | ansvarlig i kommunen | triage | Users | " \
-           "når produktet er godkendt |" in issue.body                  # an e-mail never pings
+           "får adgang, når produktet er godkendt |" in issue.body                  # an e-mail never pings
     assert [d.kind for d in state(issue).decisions] == ["access_added", "access_added"]
     issue.comment("/adgang remove @leverandoer-lars", SECRETARIAT)
     issue.reconcile()

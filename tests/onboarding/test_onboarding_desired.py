@@ -87,7 +87,7 @@ def test_the_board_sending_a_concept_back_keeps_the_item_open_and_the_trail(proc
     assert issue.state == "open"
     assert len(issue.onboarding_state.decisions) == 3  # nothing lost
     assert "Bestyrelsen: produktet er godkendt – `@formand`" in issue.body
-    assert ("2024-06-01 08:00 UTC: Bestyrelsen: konceptet er sendt tilbage til gentænkning (tilbageløb) – "
+    assert ("1\\. jun. 2024 kl. 10.00: Bestyrelsen: konceptet er sendt tilbage til gentænkning (tilbageløb) – "
             "`@formand` ([kommentar](https://github.com/OS2offdig/os2x/issues/1#issuecomment-9))") in issue.body
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment
 
@@ -63,6 +63,7 @@ def test_inline_text_never_escapes_its_line(text):
     assert not re.match(r"\s*[#>/]", out)
 
 
+@settings(deadline=None)   # a whole issue per example: what is tested is the ticks, not the time
 @given(st.text())
 def test_text_in_a_rendered_issue_cannot_add_or_hide_items(text):
     from bot.onboarding.config import load_org_defaults, load_process, org_settings

@@ -10,7 +10,9 @@ from bot.onboarding.ticks import read_ticks
 
 # (items the level must show, items it must not show)
 LEVEL_ITEMS = {
-    0: ({"contact-person", "match-judged"}, {"supplier-agreement", "jira-project", "board-approved", "docs-template"}),
+    # a sandbox product: the checks of checks.yaml that apply from level 0, nothing from level 1 on
+    0: ({"match-judged", "licence", "governance-report"},
+        {"contact-person", "supplier-agreement", "jira-project", "board-approved", "docs-template", "roadmap"}),
     1: ({"contact-person", "docs-template", "supplier-agreement", "jira-project"}, {"board-approved", "coordination-group"}),
     2: ({"board-approved", "coordination-group", "steering-group"}, {"contact-person", "yearly-evaluation"}),
     3: ({"board-approved", "coordination-group", "steering-group", "yearly-evaluation"}, {"contact-person"}),

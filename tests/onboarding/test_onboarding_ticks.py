@@ -52,7 +52,7 @@ def test_a_secretariat_member_ticks_match_judged(process, settings, repo):
     assert outcome.state.ticks["match-judged"] == Tick(True, "anne", NOW)
     after = compute_desired(process, settings, repo, {}, outcome.state)
     assert after.view.item("match-judged").done
-    assert "Afkrydset af `@anne` 2024-05-02 12:00 UTC" in after.body
+    assert "Afkrydset af `@anne` den 2\\. maj 2024 kl. 14.00" in after.body   # Danish summer time; "2\\." is "2."
 
 
 def test_a_contributors_tick_on_a_secretariat_item_is_reverted(process, settings, repo):
@@ -62,7 +62,7 @@ def test_a_contributors_tick_on_a_secretariat_item_is_reverted(process, settings
                                     read_ticks(body), "mallory", CONTRIBUTOR, NOW)
     assert outcome.accepted == ()
     assert [c.key for c in outcome.reverted] == ["match-judged"]
-    assert outcome.comment == "- Kun OS2-sekretariatet kan afkrydse 'Match vurderet'. Fluebenet er sat tilbage."
+    assert outcome.comment == "- Kun OS2-sekretariatet kan sætte flueben ved »Match vurderet«. Fluebenet er fjernet igen."
     assert "match-judged" not in outcome.state.ticks
     after = compute_desired(process, settings, repo, {}, outcome.state)
     assert read_ticks(after.body)["match-judged"] is False  # set back
@@ -75,7 +75,7 @@ def test_a_contributors_tick_on_a_board_item_is_reverted(process, settings, repo
     outcome = classify_tick_changes(process, before.onboarding_state, before.onboarding_state.shown,
                                     read_ticks(body), "mallory", CONTRIBUTOR, NOW)
     assert outcome.messages == (
-        "Kun OS2-sekretariatet eller bestyrelsen kan afkrydse 'Styregruppe'. Fluebenet er sat tilbage.",)
+        "Kun OS2-sekretariatet eller bestyrelsen kan sætte flueben ved »Styregruppe«. Fluebenet er fjernet igen.",)
     board = classify_tick_changes(process, before.onboarding_state, before.onboarding_state.shown,
                                   read_ticks(body), "bo", frozenset({"board", "contributor"}), NOW)
     assert [c.key for c in board.accepted] == ["steering-group"]
@@ -88,8 +88,8 @@ def test_a_person_ticking_the_licence_item_is_set_back_with_the_reason(process, 
     outcome = classify_tick_changes(process, before.onboarding_state, before.onboarding_state.shown,
                                     read_ticks(body), "anne", SECRETARIAT, NOW)
     assert [c.key for c in outcome.reset] == ["licence"] and outcome.accepted == ()
-    assert outcome.messages == ("'Licens' afkrydses af botten ud fra et tjek af repositoriet, ikke i hånden. "
-                                "Fluebenet er sat tilbage.",)
+    assert outcome.messages == ("Botten sætter flueben ved »Licens« ud fra et tjek af repositoriet; det sættes "
+                                "ikke manuelt. Fluebenet er fjernet igen.",)
     after = compute_desired(process, settings, repo, results, outcome.state)
     assert after.body == before.body  # the check decides: the tick is gone again
 
@@ -100,6 +100,7 @@ def test_unticking_a_passing_check_is_set_back_too(process, settings, repo, all_
     outcome = classify_tick_changes(process, before.onboarding_state, before.onboarding_state.shown,
                                     read_ticks(body), "anne", SECRETARIAT, NOW)
     assert [(c.key, c.value) for c in outcome.reset] == [("licence", False)]
+    assert outcome.messages[0].endswith("Fluebenet er sat igen.")   # a removed tick is put back, not "removed"
 
 
 def test_a_decision_is_made_by_command_not_by_a_tick(process, settings, repo):
@@ -107,8 +108,8 @@ def test_a_decision_is_made_by_command_not_by_a_tick(process, settings, repo):
     body = tick(before.body, "level-placed", True)
     outcome = classify_tick_changes(process, before.onboarding_state, before.onboarding_state.shown,
                                     read_ticks(body), "anne", SECRETARIAT, NOW)
-    assert outcome.messages == ("'Niveau placeret' afgøres med kommandoen `/level` af OS2-sekretariatet, "
-                                "ikke med et flueben. Fluebenet er sat tilbage.",)
+    assert outcome.messages == ("»Niveau placeret« afgøres af OS2-sekretariatet med kommandoen `/niveau`, "
+                                "ikke med et flueben. Fluebenet er fjernet igen.",)
 
 
 def test_a_secretariat_member_can_untick_and_it_is_recorded(process, settings, repo):
