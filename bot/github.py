@@ -31,7 +31,6 @@ from githubkit.exception import (
 from githubkit.typing import RetryOption
 
 from bot.errors import PermanentError, RateLimited, TransientError
-from bot.log import get_logger
 from bot.settings import Settings
 
 USER_AGENT = "os2bot/0.1 (+https://github.com/OS2offdig)"
@@ -117,6 +116,28 @@ class RateBudget:
 
     def get(self, resource: str) -> Budget:
         return self.resources.get(resource) or Budget()
+
+
+@dataclass
+class Meter:
+    """The points one piece of work (a reconcile) spent, and what GitHub said was left after it."""
+
+    points: int = 0
+    remaining: int | None = None
+
+
+_METER: contextvars.ContextVar[Meter | None] = contextvars.ContextVar("os2bot_meter", default=None)
+
+
+@contextlib.contextmanager
+def metered():
+    """Count the GraphQL points spent by the requests of this task (for its log line)."""
+    meter = Meter()
+    token = _METER.set(meter)
+    try:
+        yield meter
+    finally:
+        _METER.reset(token)
 
 
 # the budget of the installation whose request is in flight: the shared transport notes the
@@ -213,7 +234,6 @@ class InstallationClient:
         self.installation_id = installation_id
         self.counter = counter or RequestCounter()
         self.budget = RateBudget()
-        self._log = get_logger(component="github")
 
     async def rest(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
         """A REST call returning raw JSON: models of githubkit reject some real payloads."""
@@ -254,18 +274,19 @@ class InstallationClient:
                 raise translate(exc, "GraphQL query") from exc
         except GitHubException as exc:
             raise translate(exc, "GraphQL query") from exc
-        self._count_points(query, data)
+        self._count_points(data)
         return data
 
-    def _count_points(self, query: str, data: Any) -> None:
+    def _count_points(self, data: Any) -> None:
         rate = data.get("rateLimit") if isinstance(data, dict) else None
         if not isinstance(rate, dict) or not isinstance(rate.get("cost"), int):
             return
         self.counter.points += rate["cost"]
         self.budget.observe_graphql(rate)
-        name = query.split("(", 1)[0].split("{", 1)[0].split()[-1] if query.strip() else "?"
-        self._log.debug("graphql_points", query=name, cost=rate["cost"], remaining=rate.get("remaining"),
-                        installation=self.installation_id)
+        meter = _METER.get()
+        if meter is not None:
+            meter.points += rate["cost"]
+            meter.remaining = rate.get("remaining")
 
     async def paginate(self, path: str, *, params: dict | None = None, max_pages: int = 20) -> AsyncIterator[Any]:
         """Follow `page=` for list endpoints, stopping at a short page."""

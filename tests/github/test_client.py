@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from bot.errors import PermanentError, RateLimited, TransientError
-from bot.github import GitHubApp
+from bot.github import GitHubApp, metered
 from bot.settings import load_settings
 
 API = "https://api.github.test"
@@ -175,14 +175,21 @@ def test_points_are_counted_from_the_answer_and_each_installation_keeps_its_own_
     app = GitHubApp(settings)
     query = "query { viewer { login } rateLimit { cost remaining resetAt } }"
 
+    async def reconcile_of_seven(seven):
+        with metered() as meter:               # what one piece of work spent, for its log line
+            await seven.graphql(query)
+            await seven.graphql(query)
+        return meter
+
     async def go():
         seven, eight = app.installation(7), app.installation(8)
-        await asyncio.gather(seven.graphql(query), eight.graphql(query), seven.graphql(query))
+        meter, *_ = await asyncio.gather(reconcile_of_seven(seven), eight.graphql(query), eight.graphql(query))
         await seven.rest("GET", "/repos/OS2/x")
-        return seven, eight
+        return seven, eight, meter
 
-    seven, eight = run(go())
-    assert app.counter.points == 3 + 1 + 3
+    seven, eight, meter = run(go())
+    assert (meter.points, meter.remaining) == (3 + 3, 4990)
+    assert app.counter.points == 3 + 1 + 3 + 1
     assert seven.budget.get("graphql").remaining == 4990 and eight.budget.get("graphql").remaining == 120
     assert seven.budget.get("core").remaining == 17 and eight.budget.get("core").remaining is None
     assert seven.budget.get("graphql").reset == 1893456000
