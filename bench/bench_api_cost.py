@@ -2,13 +2,16 @@
 
 Runs the real server against the GitHub stand-in on loopback and prints what each
 situation costs in GitHub requests (installation-token requests excluded, as GitHub does
-not bill them against the rate limit in the same way), with wall time against a baseline
-measured in the same run: one bare GraphQL round trip to the same stand-in.
+not bill them against the rate limit in the same way) and in GraphQL points (GitHub's
+`rateLimit.cost` of each answer; the stand-in charges GitHub's published formula,
+bot/graphql_cost.py), with wall time against a baseline measured in the same run: one bare
+GraphQL round trip to the same stand-in.
 
 Targets: a transfer onboarded in at most 6 requests; a reconcile with nothing to
-change in at most 2 requests and no write. Jira (Cloud stand-in, counted by the bot's Jira
-client): provisioning one approved product in at most 8 requests, reads included; a
-reconcile with nothing new: 0 Jira requests.
+change in at most 2 requests, at most 3 points and no write; a sweep of 500 repositories
+with nothing to change in at most 15 requests, 100 points and a minute. Jira (Cloud
+stand-in, counted by the bot's Jira client): provisioning one approved product in at most 8
+requests, reads included; a reconcile with nothing new: 0 Jira requests.
 
     python bench/bench_api_cost.py
 """
@@ -27,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 from bot.sandbox.github import GitHubStandin  # noqa: E402
 from bot.sandbox.world import PRODUCT, SECRETARIAT, build_world  # noqa: E402
 from bot.sandbox.harness import Bot, tick  # noqa: E402
+
+
+SWEPT = 500   # repositories in the sweep row (the product, another product and 498 more)
 
 
 def jira_rows(world_factory) -> list[tuple[str, int, int]]:
@@ -74,7 +80,35 @@ def measure(bot: Bot, action) -> tuple[dict[str, int], float]:
     started = time.perf_counter()
     action()
     bot.settle()
-    return counter.snapshot(), time.perf_counter() - started
+    return {**counter.snapshot(), "points": counter.points}, time.perf_counter() - started
+
+
+def sweep_row(bot: Bot, repositories: int) -> tuple[dict[str, int], float]:
+    """One sweep (as `os2bot sweep` runs it: its own client and journal connection) of
+    `repositories` that were all reconciled since they last changed."""
+    import asyncio
+
+    from bot.github import GitHubApp
+    from bot.store import Store
+    from bot.sweep import sweep
+
+    settings = bot.app.state.bot["services"].settings
+
+    async def once():
+        app, store = GitHubApp(settings), Store(settings.database_path)
+        try:
+            started = time.perf_counter()
+            queued = await sweep(app, store, settings.github_orgs)
+            return queued, {**app.counter.snapshot(), "points": app.counter.points}, time.perf_counter() - started
+        finally:
+            await app.aclose()
+            store.close()
+
+    asyncio.run(once())                  # the first sweep: every repository once (never reconciled)
+    bot.settle(timeout=900)
+    queued, counts, seconds = asyncio.run(once())
+    assert queued == 0, f"{queued} of {repositories} unchanged repositories were queued"
+    return counts, seconds
 
 
 def main() -> int:
@@ -115,25 +149,37 @@ def main() -> int:
                 issue = bot.the_issue(repo)
                 rows.append(("secretariat ticks an item", *measure(
                     bot, lambda: bot.person_edits(repo, issue.number, tick(issue.body, "match-judged"), SECRETARIAT))))
+                from bot.onboarding import changes
+
+                changes.SETTLE_SECONDS = 0.0   # the stand-in and the bot share one clock: no skew to allow for
+                for i in range(SWEPT - 2):
+                    world.add_product(f"sweep-{i:03d}")
+                rows.append((f"sweep of {SWEPT}, nothing changed", *sweep_row(bot, SWEPT)))
             finally:
                 bot.stop()
     finally:
         server.stop()
 
-    print("API cost per situation (GitHub requests counted by the bot's client; tokens excluded)")
-    print(f"{'situation':<36}{'requests':>9}{'writes':>8}{'tokens':>8}{'ms':>9}{'x baseline':>12}")
+    print("API cost per situation (GitHub requests counted by the bot's client; tokens excluded;"
+          " points: GraphQL rateLimit.cost)")
+    print(f"{'situation':<36}{'requests':>9}{'points':>8}{'writes':>8}{'tokens':>8}{'ms':>9}{'x baseline':>12}")
+
+    def requests_of(counts):
+        return sum(n for k, n in counts.items() if k not in ("token", "points"))
+
     for name, counts, seconds in rows:
-        requests = sum(n for k, n in counts.items() if k != "token")
-        print(f"{name:<36}{requests:>9}{counts.get('write', 0):>8}{counts.get('token', 0):>8}"
-              f"{seconds * 1000:>9.1f}{seconds / baseline:>12.1f}")
+        print(f"{name:<36}{requests_of(counts):>9}{counts.get('points', 0):>8}{counts.get('write', 0):>8}"
+              f"{counts.get('token', 0):>8}{seconds * 1000:>9.1f}{seconds / baseline:>12.1f}")
     print(f"baseline: one GraphQL round trip to the stand-in = {baseline * 1000:.2f} ms")
-    transfer = rows[1][1]
-    idle = rows[2][1]
-    transfer_requests = sum(n for k, n in transfer.items() if k != "token")
-    idle_requests = sum(n for k, n in idle.items() if k != "token")
-    ok = transfer_requests <= 6 and idle_requests <= 2 and idle.get("write", 0) == 0
-    print(f"transfer: {transfer_requests} requests (target <= 6); nothing to change: {idle_requests} requests, "
-          f"{idle.get('write', 0)} writes (target <= 2, 0)")
+    transfer, idle, (_, swept, swept_seconds) = rows[1][1], rows[2][1], rows[-1]
+    ok = (requests_of(transfer) <= 6 and requests_of(idle) <= 2 and idle.get("write", 0) == 0
+          and idle["points"] <= 3 and requests_of(swept) <= 15 and swept["points"] <= 100 and swept_seconds < 60)
+    print(f"transfer: {requests_of(transfer)} requests (target <= 6), {transfer['points']} points; "
+          f"nothing to change: {requests_of(idle)} requests, {idle['points']} points, {idle.get('write', 0)} writes "
+          f"(target <= 2, <= 3, 0)")
+    print(f"sweep of {SWEPT} unchanged repositories: {requests_of(swept)} requests (target <= 15, "
+          f"{requests_of(swept) / 15:.2f} of it), {swept['points']} points (target <= 100, "
+          f"{swept['points'] / 100:.2f} of it), {swept_seconds:.1f} s (target < 60)")
     print()
     print("Jira requests (the bot's Jira client, Cloud stand-in)")
     print(f"{'situation':<36}{'requests':>9}{'writes':>8}")

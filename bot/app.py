@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.context import Services
-from bot.dispatch import Routes, default_routes, make_processor
+from bot.dispatch import Routes, default_coalesced, default_routes, make_processor
 from bot.log import get_logger
 from bot.runner import Runner
 from bot.settings import Settings
@@ -26,6 +26,8 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
     """Build the app. `routes`, `services` and the backoff are for tests; by default they come from
     handlers/ and settings, and retries back off from 1 s up to 10 min between tries."""
     settings.require_app()
+    # coalescing is a property of the handlers: only the bot's own routes are known to allow it
+    coalesce = default_coalesced() if routes is None else frozenset()
     routes = default_routes() if routes is None else routes
     log = get_logger(component="app")
     state: dict = {}
@@ -36,7 +38,7 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
         svc = services or Services(settings=settings, store=store, github=_github_app(settings))
         runner = Runner(store, make_processor(svc, routes), workers=settings.workers,
                         max_attempts=settings.max_attempts, retry_for=settings.retry_for,
-                        backoff_base=backoff_base, backoff_cap=backoff_cap)
+                        backoff_base=backoff_base, backoff_cap=backoff_cap, coalesce=coalesce)
         endpoint.store = store
         endpoint.on_journaled = runner.notify
 

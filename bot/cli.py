@@ -62,7 +62,7 @@ def _sweep(args: argparse.Namespace) -> int:
     async def run() -> int:
         github = GitHubApp(settings)
         try:
-            return await sweep(github, store, settings.github_orgs)
+            return await sweep(github, store, settings.github_orgs, everything=args.all)
         finally:
             await github.aclose()
 
@@ -142,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (default: PORT or 3000)")
     serve.set_defaults(func=_serve)
 
-    sweep = sub.add_parser("sweep", help="queue a reconcile of every repository the App can see")
+    sweep = sub.add_parser("sweep", help="queue a reconcile of every repository the App can see that changed since its last one")
+    sweep.add_argument("--all", action="store_true",
+                       help="every repository, not only those changed since their last reconcile")
     sweep.set_defaults(func=_sweep)
 
     redeliver = sub.add_parser("redeliver", help="have GitHub redeliver webhook deliveries the bot never got")

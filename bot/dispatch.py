@@ -23,6 +23,13 @@ def default_routes() -> Routes:
     return ROUTES
 
 
+def default_coalesced() -> frozenset[str]:
+    """The events the default routes only reconcile for (see handlers.LEVEL_TRIGGERED)."""
+    from handlers import LEVEL_TRIGGERED
+
+    return LEVEL_TRIGGERED
+
+
 def make_processor(services, routes: Routes):
     """The runner's `process`: parse the journaled body once and run its handlers in order."""
     import structlog

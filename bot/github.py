@@ -11,8 +11,10 @@ PermanentError (retrying cannot help).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from collections import Counter
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, AsyncIterator
 
 import httpx
@@ -39,10 +41,12 @@ WAIT_IN_PLACE_SECONDS = 5.0
 
 
 class RequestCounter:
-    """Counts requests by kind. Token requests are kept apart: API cost excludes them."""
+    """Counts requests by kind, and the GraphQL points GitHub reported for them (`rateLimit.cost`).
+    Token requests are kept apart: API cost excludes them."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        self.points = 0
 
     def record(self, request: httpx.Request) -> None:
         path = request.url.path
@@ -70,6 +74,75 @@ class RequestCounter:
 
     def reset(self) -> None:
         self.counts.clear()
+        self.points = 0
+
+
+@dataclass
+class Budget:
+    """One rate-limit resource of one installation as GitHub last reported it."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset: float | None = None          # epoch seconds
+
+
+@dataclass
+class RateBudget:
+    """What an installation has left, per resource (`core`, `graphql`, ...), from the
+    X-RateLimit-* headers of its last answers and the `rateLimit` of its GraphQL answers."""
+
+    resources: dict[str, Budget] = field(default_factory=dict)
+
+    def observe(self, headers: httpx.Headers) -> None:
+        resource = headers.get("x-ratelimit-resource")
+        if not resource:
+            return
+        budget = self.resources.setdefault(resource, Budget())
+        for name, attribute in (("x-ratelimit-limit", "limit"), ("x-ratelimit-remaining", "remaining"),
+                                ("x-ratelimit-reset", "reset")):
+            try:
+                setattr(budget, attribute, int(headers[name]))
+            except (KeyError, ValueError):
+                pass
+
+    def observe_graphql(self, rate: dict) -> None:
+        budget = self.resources.setdefault("graphql", Budget())
+        if isinstance(rate.get("remaining"), int):
+            budget.remaining = rate["remaining"]
+        if isinstance(rate.get("limit"), int):
+            budget.limit = rate["limit"]
+        with contextlib.suppress(TypeError, ValueError):
+            budget.reset = datetime.fromisoformat(str(rate["resetAt"]).replace("Z", "+00:00")).timestamp()
+
+    def get(self, resource: str) -> Budget:
+        return self.resources.get(resource) or Budget()
+
+
+@dataclass
+class Meter:
+    """The points one piece of work (a reconcile) spent, and what GitHub said was left after it."""
+
+    points: int = 0
+    remaining: int | None = None
+
+
+_METER: contextvars.ContextVar[Meter | None] = contextvars.ContextVar("os2bot_meter", default=None)
+
+
+@contextlib.contextmanager
+def metered():
+    """Count the GraphQL points spent by the requests of this task (for its log line)."""
+    meter = Meter()
+    token = _METER.set(meter)
+    try:
+        yield meter
+    finally:
+        _METER.reset(token)
+
+
+# the budget of the installation whose request is in flight: the shared transport notes the
+# answer's rate-limit headers there (a context variable: concurrent requests do not mix)
+_BUDGET: contextvars.ContextVar[RateBudget | None] = contextvars.ContextVar("os2bot_budget", default=None)
 
 
 class _CountingTransport(httpx.AsyncBaseTransport):
@@ -87,7 +160,11 @@ class _CountingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self._counter.record(request)
-        return await self._inner.handle_async_request(request)
+        response = await self._inner.handle_async_request(request)
+        budget = _BUDGET.get()
+        if budget is not None:
+            budget.observe(response.headers)
+        return response
 
     async def aclose(self) -> None:
         """A per-request client closing: the shared pool stays open."""
@@ -149,15 +226,19 @@ def _translated(what: str):
 
 
 class InstallationClient:
-    """Requests made as one installation of the App (what handlers use)."""
+    """Requests made as one installation of the App (what handlers use). Its `budget` holds
+    what GitHub last said this installation has left; the sweep paces itself by it."""
 
-    def __init__(self, github: GitHub, installation_id: int):
+    def __init__(self, github: GitHub, installation_id: int, counter: RequestCounter | None = None):
         self.github = github
         self.installation_id = installation_id
+        self.counter = counter or RequestCounter()
+        self.budget = RateBudget()
 
     async def rest(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
         """A REST call returning raw JSON: models of githubkit reject some real payloads."""
         what = f"{method} {path}"
+        _BUDGET.set(self.budget)
         with _translated(what):
             response = await self.github.arequest(method, path, json=json, params=params)
         if response.status_code == 204 or not response.content:
@@ -166,6 +247,7 @@ class InstallationClient:
 
     async def rest_or_none(self, method: str, path: str, **kwargs: Any) -> Any:
         """Like rest(), but a 404 is an answer (not a member, no such file), not an error."""
+        _BUDGET.set(self.budget)
         try:
             with _translated(f"{method} {path}"):
                 response = await self.github.arequest(method, path, **kwargs)
@@ -180,17 +262,31 @@ class InstallationClient:
     async def graphql(self, query: str, variables: dict[str, Any] | None = None, *,
                       optional: frozenset[str] = frozenset()) -> dict[str, Any]:
         """The query's data. `optional`: top-level fields whose NOT_FOUND is an answer, not an
-        error (GitHub then returns the rest of the data with that field null)."""
+        error (GitHub then returns the rest of the data with that field null). The points GitHub
+        reports in the answer's `rateLimit` (every query of the bot asks for it) are counted."""
+        _BUDGET.set(self.budget)
         try:
-            return await self.github.async_graphql(query, variables)
+            data = await self.github.async_graphql(query, variables)
         except GraphQLFailed as exc:
             errors, data = exc.response.errors or [], exc.response.data
-            if data is not None and errors and all(
-                    e.type == "NOT_FOUND" and e.path and e.path[0] in optional for e in errors):
-                return data
-            raise translate(exc, "GraphQL query") from exc
+            if not (data is not None and errors and all(
+                    e.type == "NOT_FOUND" and e.path and e.path[0] in optional for e in errors)):
+                raise translate(exc, "GraphQL query") from exc
         except GitHubException as exc:
             raise translate(exc, "GraphQL query") from exc
+        self._count_points(data)
+        return data
+
+    def _count_points(self, data: Any) -> None:
+        rate = data.get("rateLimit") if isinstance(data, dict) else None
+        if not isinstance(rate, dict) or not isinstance(rate.get("cost"), int):
+            return
+        self.counter.points += rate["cost"]
+        self.budget.observe_graphql(rate)
+        meter = _METER.get()
+        if meter is not None:
+            meter.points += rate["cost"]
+            meter.remaining = rate.get("remaining")
 
     async def paginate(self, path: str, *, params: dict | None = None, max_pages: int = 20) -> AsyncIterator[Any]:
         """Follow `page=` for list endpoints, stopping at a short page."""
@@ -236,7 +332,7 @@ class GitHubApp:
         client = self._installations.get(installation_id)
         if client is None:
             auth = self.github.auth.as_installation(installation_id)
-            client = InstallationClient(self.github.with_auth(auth), installation_id)
+            client = InstallationClient(self.github.with_auth(auth), installation_id, self.counter)
             self._installations[installation_id] = client
         return client
 

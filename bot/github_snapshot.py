@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from bot.checks.files import wanted_files
 from bot.github_access import Access, RemoteUnavailable, choose_access, gh_token, token_access
+from bot.graphql_cost import RATE_LIMIT_FIELDS
 from bot.snapshot import Snapshot
 
 _BLOB = "... on Blob { byteSize isBinary isTruncated text }"
@@ -57,8 +58,9 @@ REPOSITORY_SNAPSHOT_FIELDS = """
 SNAPSHOT_QUERY = """
 query RepositorySnapshot($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {%s}
+  %s
 }
-""" % REPOSITORY_SNAPSHOT_FIELDS
+""" % (REPOSITORY_SNAPSHOT_FIELDS, RATE_LIMIT_FIELDS)
 
 
 @dataclass(frozen=True)

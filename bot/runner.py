@@ -32,8 +32,9 @@ class Runner:
     CLAIM_INTERVAL = 0.01
     def __init__(self, store: Store, process: Process, *, workers: int = 4, max_attempts: int = 8,
                  retry_for: float = 48 * 3600.0, backoff_base: float = 1.0, backoff_cap: float = 600.0,
-                 job_timeout: float = 300.0):
+                 job_timeout: float = 300.0, coalesce: frozenset[str] = frozenset()):
         self.store = store
+        self.coalesce = coalesce         # events whose runs per repository are one reconcile (Store.claim)
         self.process = process
         self.workers = workers
         self.max_attempts = max_attempts
@@ -85,7 +86,7 @@ class Runner:
             free = self.workers - len(self._inflight)
             if free > 0:
                 try:
-                    claimed = await self.store.claim(now=time.time(), limit=free)
+                    claimed = await self.store.claim(now=time.time(), limit=free, coalesce=self.coalesce)
                 except Exception:
                     self.log.exception("claim_failed")
                     claimed = []
@@ -125,15 +126,18 @@ class Runner:
     async def _run_one(self, delivery: Delivery) -> None:
         log = self.log.bind(delivery=delivery.id, event=delivery.event, action=delivery.action,
                             queue=delivery.queue_key, attempt=delivery.attempts)
+        if delivery.group_size > 1:
+            log = log.bind(coalesced=delivery.group_size)
+        whole = {"queue": delivery.queue_key, "last": delivery.group_last}   # a coalesced run, all of it
         started = time.monotonic()
         try:
             await asyncio.wait_for(self.process(delivery), timeout=self.job_timeout)
         except asyncio.CancelledError:
-            await asyncio.shield(self.store.release(delivery.seq))
+            await asyncio.shield(self.store.release(delivery.seq, **whole))
             log.warning("delivery_released", reason="shutdown")
             raise
         except PermanentError as exc:
-            await self.store.dead_letter(delivery.seq, now=time.time(), error=str(exc))
+            await self.store.dead_letter(delivery.seq, now=time.time(), error=str(exc), **whole)
             log.error("delivery_dead", reason="permanent", error=str(exc))
         except Exception as exc:
             transient = isinstance(exc, (TransientError, asyncio.TimeoutError))
@@ -141,22 +145,22 @@ class Runner:
             now = time.time()
             give_up_at = delivery.retry_window_start + self.retry_for
             if transient and now >= give_up_at:
-                await self.store.dead_letter(delivery.seq, now=now, error=error)
+                await self.store.dead_letter(delivery.seq, now=now, error=error, **whole)
                 log.error("delivery_dead", reason="retry_window_exhausted", error=error,
                           retry_for=self.retry_for)
                 return
             if not transient and delivery.attempts >= self.max_attempts:
-                await self.store.dead_letter(delivery.seq, now=now, error=error)
+                await self.store.dead_letter(delivery.seq, now=now, error=error, **whole)
                 log.error("delivery_dead", reason="attempts_exhausted", error=error)
                 return
             delay = self._backoff(delivery.attempts, getattr(exc, "retry_after", None))
             if transient:
                 delay = min(delay, max(0.0, give_up_at - now))   # the last try at the window's end
-            await self.store.retry_later(delivery.seq, at=now + delay, error=error)
+            await self.store.retry_later(delivery.seq, at=now + delay, error=error, **whole)
             if transient:
                 log.warning("delivery_retry", error=error, retry_in=round(delay, 2))
             else:
                 log.exception("delivery_failed", error=error, retry_in=round(delay, 2))
         else:
-            await self.store.finish(delivery.seq, now=time.time())
+            await self.store.finish(delivery.seq, now=time.time(), **whole)
             log.info("delivery_done", ms=round((time.monotonic() - started) * 1000, 1))

@@ -63,6 +63,8 @@ class Delivery:
     attempts: int = 0
     seq: int = 0
     retry_from: float | None = None   # set when an operator requeued it: its retry window starts again
+    group_last: int | None = None     # coalesced: this claim stands for the queue's deliveries seq..group_last
+    group_size: int = 1
 
     @property
     def retry_window_start(self) -> float:
@@ -84,6 +86,19 @@ class JournalStats:
 RECONCILE_EVENT, RECONCILE_ACTION = "os2bot", "reconcile"   # deliveries the bot journals for itself
 # Event names only the bot journals (its own jobs); the public webhook route refuses them.
 INTERNAL_EVENTS = frozenset({RECONCILE_EVENT})
+
+
+def create_policy_of(event: str, action: str | None, create: Any) -> str | bool:
+    """The create policy a delivery asks its reconcile for (as handlers/ pass it): a transfer
+    always onboards, a creation or an installation as the organisation's config says; a
+    reconcile job carries its own (`create` from its payload); anything else never opens an issue."""
+    if event == "repository":
+        return {"transferred": True, "created": "created"}.get(action or "", False)
+    if (event, action) == (RECONCILE_EVENT, RECONCILE_ACTION):
+        if create is True or (create == 1 and not isinstance(create, str)):   # SQLite's json_extract says 1
+            return True
+        return create if create in ("created", "existing") else False
+    return False
 
 
 def reconcile_job(delivery_id: str, full_name: str, installation_id: int | None, *, create: str | bool,
@@ -225,9 +240,16 @@ class Store:
     def append_sync(self, delivery: Delivery) -> bool:
         return self.call(lambda c: self._insert(c, delivery), durable=self._durable_appends)
 
-    async def claim(self, *, now: float, limit: int) -> list[Delivery]:
+    async def claim(self, *, now: float, limit: int, coalesce: frozenset[str] = frozenset()) -> list[Delivery]:
         """Take the oldest due delivery of each idle queue and mark it running (a queue whose
-        head is running is busy: its head is not pending, so the join skips it)."""
+        head is running is busy: its head is not pending, so the join skips it).
+
+        Coalescing (`coalesce`: events whose handlers only reconcile the repository): when a
+        repository queue's head is such an event, the run of such deliveries behind it is taken
+        with it and handed out as ONE reconcile job of that repository (level-triggered: one
+        reconcile after all of them arrived sees what each would have seen). The run stops at
+        another kind of event or at a second, different create policy; deliveries journaled
+        while the job runs are not in it, so they cause another reconcile after it."""
 
         def op(conn: sqlite3.Connection) -> list[Delivery]:
             # the head of each queue (its oldest open delivery), if it is pending and due
@@ -240,11 +262,63 @@ class Store:
                 (now, limit),
             ).fetchall()
             taken = [_row_to_delivery(r) for r in rows]
+            out = []
             for d in taken:
                 conn.execute("UPDATE deliveries SET status = 'running', attempts = attempts + 1 WHERE seq = ?", (d.seq,))
-            return [dataclasses.replace(d, attempts=d.attempts + 1) for d in taken]
+                d = dataclasses.replace(d, attempts=d.attempts + 1)
+                if coalesce and d.event in coalesce and d.queue_key.startswith("repo:"):
+                    d = self._coalesced(conn, d, now, coalesce)
+                out.append(d)
+            return out
 
         return await self.acall(op)
+
+    @staticmethod
+    def _coalesced(conn: sqlite3.Connection, head: Delivery, now: float, coalesce: frozenset[str]) -> Delivery:
+        """`head` and the run of coalescable deliveries behind it, as one reconcile job."""
+        try:
+            head_create = head.json().get("create") if head.event == RECONCILE_EVENT else None
+        except (ValueError, AttributeError):
+            return head
+        policy = create_policy_of(head.event, head.action, head_create)
+        last, size, window = head.seq, 1, head.retry_window_start
+        rows = conn.execute(
+            "SELECT seq, event, action, next_attempt_at, received_at, retry_from,"
+            " CASE WHEN event = ? AND json_valid(CAST(payload AS TEXT))"
+            " THEN json_extract(CAST(payload AS TEXT), '$.create') END"
+            " FROM deliveries WHERE queue_key = ? AND status = 'pending' AND seq > ? ORDER BY seq",
+            (RECONCILE_EVENT, head.queue_key, head.seq))
+        for seq, event, action, due, received, retry_from, create in rows:
+            if event not in coalesce or due > now:
+                break
+            wanted = create_policy_of(event, action, create)
+            if wanted is not False and policy is not False and wanted != policy:
+                break       # "created" and "existing" are different questions: not one reconcile
+            policy = policy if wanted is False else wanted
+            last, size = seq, size + 1
+            window = max(window, retry_from if retry_from is not None else received)
+        if size == 1:
+            return head
+        conn.execute("UPDATE deliveries SET status = 'running', attempts = attempts + 1"
+                     " WHERE queue_key = ? AND seq > ? AND seq <= ? AND status = 'pending'",
+                     (head.queue_key, head.seq, last))
+        newest = conn.execute("SELECT payload, installation_id FROM deliveries WHERE seq = ?", (last,)).fetchone()
+        try:
+            full_name = json.loads(newest[0])["repository"]["full_name"]
+        except (ValueError, KeyError, TypeError):
+            full_name = head.queue_key[len("repo:"):]
+        job = reconcile_job(head.id, full_name, newest[1] or head.installation_id, create=policy,
+                            cause=f"{size} deliveries coalesced")
+        return dataclasses.replace(head, event=job.event, action=job.action, payload=job.payload,
+                                   installation_id=job.installation_id, retry_from=window,
+                                   group_last=last, group_size=size)
+
+    @staticmethod
+    def _where(seq: int, queue: str | None, last: int | None) -> tuple[str, tuple]:
+        """The delivery `seq`, or the coalesced run seq..last of `queue` that is running."""
+        if last is None or queue is None:
+            return "seq = ?", (seq,)
+        return "queue_key = ? AND seq >= ? AND seq <= ? AND status = 'running'", (queue, seq, last)
 
     async def next_due(self) -> float | None:
         def op(conn: sqlite3.Connection) -> float | None:
@@ -253,24 +327,31 @@ class Store:
 
         return await self.acall(op)
 
-    async def finish(self, seq: int, *, now: float) -> None:
+    # `queue` and `last`: a coalesced claim (Delivery.group_last) is finished as a whole
+    async def finish(self, seq: int, *, now: float, queue: str | None = None, last: int | None = None) -> None:
+        where, args = self._where(seq, queue, last)
         await self.acall(lambda c: c.execute(
-            "UPDATE deliveries SET status = 'done', finished_at = ?, last_error = NULL WHERE seq = ?", (now, seq)))
+            f"UPDATE deliveries SET status = 'done', finished_at = ?, last_error = NULL WHERE {where}", (now, *args)))
 
-    async def retry_later(self, seq: int, *, at: float, error: str) -> None:
+    async def retry_later(self, seq: int, *, at: float, error: str, queue: str | None = None,
+                          last: int | None = None) -> None:
+        where, args = self._where(seq, queue, last)
         await self.acall(lambda c: c.execute(
-            "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE seq = ?",
-            (at, error[:2000], seq)))
+            f"UPDATE deliveries SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE {where}",
+            (at, error[:2000], *args)))
 
-    async def release(self, seq: int) -> None:
+    async def release(self, seq: int, *, queue: str | None = None, last: int | None = None) -> None:
         """Put a delivery interrupted by shutdown back, without counting the attempt."""
+        where, args = self._where(seq, queue, last)
         await self.acall(lambda c: c.execute(
-            "UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0) WHERE seq = ?", (seq,)))
+            f"UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0) WHERE {where}", args))
 
-    async def dead_letter(self, seq: int, *, now: float, error: str) -> None:
+    async def dead_letter(self, seq: int, *, now: float, error: str, queue: str | None = None,
+                          last: int | None = None) -> None:
+        where, args = self._where(seq, queue, last)
         await self.acall(lambda c: c.execute(
-            "UPDATE deliveries SET status = 'dead', finished_at = ?, last_error = ? WHERE seq = ?",
-            (now, error[:2000], seq)))
+            f"UPDATE deliveries SET status = 'dead', finished_at = ?, last_error = ? WHERE {where}",
+            (now, error[:2000], *args)))
 
     def recover(self) -> int:
         """After a crash, deliveries left 'running' were not finished: make them pending again."""

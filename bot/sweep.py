@@ -1,8 +1,12 @@
-"""The periodic sweep: every repository the App can see gets a reconcile now and then.
+"""The periodic sweep: every repository the App can see is looked at now and then.
 
 Webhooks are hints; a delivery GitHub never sent, or one that died, is repaired here.
-The sweep only journals work (one synthetic delivery per repository, on the
-repository's own queue); the runner does it at its own pace. On its own it never opens a
+The sweep reads what decides whether a repository changed for a hundred repositories in
+one GraphQL query (bot/onboarding/changes.py) and journals a reconcile only for those that
+changed since their last reconcile, were never reconciled, or were left with work owed
+(one synthetic delivery per repository, on the repository's own queue); the runner does it
+at its own pace. The server's sweep spends only what the installation's rate-limit budget
+has above a reserve and spreads the rest (bot/pacing.py). On its own it never opens a
 new onboarding issue: it brings existing ones up to date and runs pending commands.
 
 The exception is a repository whose onboarding was asked for by a delivery that died (a
@@ -21,7 +25,10 @@ import asyncio
 import time
 
 from bot.log import get_logger
-from bot.store import RECONCILE_ACTION, RECONCILE_EVENT, Delivery, Store, reconcile_job
+from bot.onboarding.changes import BATCH, SEEN, batch_fingerprints, batch_query, batch_variables, needs_reconcile
+from bot.onboarding.reconcile import KNOWN_ISSUES
+from bot.pacing import schedule, wait_before_reading
+from bot.store import RECONCILE_ACTION, RECONCILE_EVENT, Delivery, Store, create_policy_of, reconcile_job
 
 SWEEPS = "sweep"          # store namespace: when the last sweep ran
 
@@ -40,24 +47,21 @@ async def list_repositories(github, orgs: tuple[str, ...]) -> list[tuple[int, st
             repos = data.get("repositories") or []
             found += [(int(inst["id"]), r["full_name"]) for r in repos
                       if not r.get("archived") and r.get("name") != ".github"]
-            if len(repos) < 100:
-                break
+            total = data.get("total_count")
+            if len(repos) < 100 or (isinstance(total, int) and page * 100 >= total):
+                break   # a full last page needs no empty one after it
     return found
 
 
 def create_policy(delivery: Delivery) -> str | bool:
-    """The create policy a delivery asked the reconcile for (as handlers/onboarding.py and
-    handlers/installation.py pass it): a transfer always onboards, a creation or an
-    installation as the organisation's config says; anything else never opens an issue."""
-    if delivery.event == "repository":
-        return {"transferred": True, "created": "created"}.get(delivery.action or "", False)
+    """The create policy a (dead) delivery asked the reconcile for (see create_policy_of)."""
+    create = None
     if (delivery.event, delivery.action) == (RECONCILE_EVENT, RECONCILE_ACTION):
         try:
             create = delivery.json().get("create")
         except (ValueError, AttributeError):
             return False
-        return create if create in (True, "created", "existing") else False
-    return False
+    return create_policy_of(delivery.event, delivery.action, create)
 
 
 async def dead_onboardings(store: Store) -> dict[str, list[Delivery]]:
@@ -69,29 +73,72 @@ async def dead_onboardings(store: Store) -> dict[str, list[Delivery]]:
     return found
 
 
-async def sweep(github, store: Store, orgs: tuple[str, ...], *, notify=lambda: None) -> int:
-    """Journal one reconcile per repository; returns how many were journaled."""
+async def changed_repositories(client, owner: str, names: list[str], store: Store, log) -> list[str]:
+    """Of `names` (one installation's), those a reconcile must look at: read a hundred at a time
+    (one query, one point), compared with what each repository's last reconcile kept."""
+    wanted = []
+    for start in range(0, len(names), BATCH):
+        repos = [(n, await store.aget(KNOWN_ISSUES, n.lower())) for n in names[start:start + BATCH]]
+        wait = wait_before_reading(client.budget.get("graphql"), 1, time.time())
+        if wait:
+            log.warning("sweep_paced", installation=client.installation_id, wait=round(wait))
+            await asyncio.sleep(wait)
+        data = await client.graphql(batch_query(len(repos)), batch_variables(owner, repos),
+                                    optional=frozenset({"orgConfig", *(f"r{i}" for i in range(len(repos)))}))
+        for full_name, current in batch_fingerprints(data, repos).items():
+            if current is None:
+                log.info("sweep_repository_unreadable", repository=full_name)
+            elif needs_reconcile(await store.aget(SEEN, full_name), current):
+                wanted.append(next(n for n, _ in repos if n.lower() == full_name))
+    return wanted
+
+
+async def sweep(github, store: Store, orgs: tuple[str, ...], *, notify=lambda: None, everything: bool = False,
+                pace: bool = False) -> int:
+    """Journal a reconcile of each repository that changed since its last one (of every one with
+    `everything`); returns how many were journaled. With `pace`, reconciles beyond what the
+    installation's budget allows now are journaled later, spread out (the server's sweep)."""
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     dead = await dead_onboardings(store)
     count = 0
     log = get_logger(component="sweep")
+    by_installation: dict[int, list[str]] = {}
     for installation_id, full_name in await list_repositories(github, orgs):
-        revived = 0
-        for died in dead.get(full_name.lower(), ()):
-            # one id per dead letter: a later sweep finds it journaled and does not repeat it
-            if await store.append(reconcile_job(f"revive:{died.seq}", full_name, installation_id,
-                                                create=create_policy(died), cause=died.id)):
-                log.warning("dead_onboarding_revived", repository=full_name, dead_delivery=died.id,
-                            create=create_policy(died))
-                revived += 1
-        if revived:
-            count += 1
-            continue
-        new = await store.append(reconcile_job(f"sweep:{stamp}:{full_name}", full_name, installation_id,
-                                               create=False, cause=f"sweep {stamp}"))
-        count += int(new)
+        by_installation.setdefault(installation_id, []).append(full_name)
+    later: list[tuple[float, Delivery]] = []
+    for installation_id, names in by_installation.items():
+        client = github.installation(installation_id)
+        revived_repos = set()
+        for full_name in names:
+            for died in dead.get(full_name.lower(), ()):
+                # one id per dead letter: a later sweep finds it journaled and does not repeat it
+                if await store.append(reconcile_job(f"revive:{died.seq}", full_name, installation_id,
+                                                    create=create_policy(died), cause=died.id)):
+                    log.warning("dead_onboarding_revived", repository=full_name, dead_delivery=died.id,
+                                create=create_policy(died))
+                    revived_repos.add(full_name)
+        count += len(revived_repos)
+        rest = [n for n in names if n not in revived_repos]
+        owner = rest[0].split("/", 1)[0] if rest else ""
+        changed = rest if everything else await changed_repositories(client, owner, rest, store, log)
+        due = schedule(len(changed), client.budget.resources, time.time()) if pace else [0.0] * len(changed)
+        for full_name, at in zip(changed, due):
+            job = reconcile_job(f"sweep:{stamp}:{full_name}", full_name, installation_id, create=False,
+                                cause=f"sweep {stamp}")
+            if at > time.time():
+                later.append((at, job))
+            else:
+                count += int(await store.append(job))
+        log.info("sweep_read", installation=installation_id, repositories=len(names), changed=len(changed),
+                 paced=sum(1 for at in due if at > time.time()))
     await store.aput(SWEEPS, "last", time.time())
     notify()
+    for at, job in sorted(later, key=lambda pair: pair[0]):
+        # the budget is short: the rest comes at the pace it sustains (a shutdown meanwhile loses
+        # nothing: those repositories' fingerprints still differ at the next sweep)
+        await asyncio.sleep(max(0.0, at - time.time()))
+        count += int(await store.append(job))
+        notify()
     return count
 
 
@@ -102,7 +149,7 @@ async def sweep_forever(github, store: Store, orgs: tuple[str, ...], interval: f
         last = await store.aget(SWEEPS, "last") or 0.0
         await asyncio.sleep(max(0.0, last + interval - time.time()))
         try:
-            count = await sweep(github, store, orgs, notify=notify)
+            count = await sweep(github, store, orgs, notify=notify, pace=True)
             log.info("sweep_journaled", repositories=count)
         except asyncio.CancelledError:
             raise

@@ -24,3 +24,8 @@ ROUTES = {
     "issue_comment.edited": [onboarding.commented],   # a person's edit of the indstilling is put back
     f"{RECONCILE_EVENT}.{RECONCILE_ACTION}": [onboarding.job],
 }
+
+# Events whose every handler ends in one reconcile of the repository (or nothing): a run of
+# them queued for one repository is coalesced into one reconcile (Store.claim). Commands need
+# no delivery of their own: the reconcile finds every unanswered command in the issue.
+LEVEL_TRIGGERED = frozenset({"repository", "push", "issues", "issue_comment", RECONCILE_EVENT})

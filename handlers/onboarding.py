@@ -12,6 +12,7 @@ from dataclasses import asdict
 
 from bot.checks import wanted_files
 from bot.context import Context
+from bot.github import metered
 from bot.onboarding.identity import BotIdentity
 from bot.store import reconcile_job
 
@@ -28,8 +29,10 @@ async def reconcile(ctx: Context, full_name: str, *, create: str | bool) -> None
         ctx.log.info("not_served", org=owner)
         return
     reconciler = await ctx.services.reconciler()
-    outcome = await reconciler.reconcile(ctx.installation_client(), owner, name, create=create, log=ctx.log)
-    ctx.log.info("reconciled", **{k: v for k, v in asdict(outcome).items() if v not in (None, (), False, 0)})
+    with metered() as meter:
+        outcome = await reconciler.reconcile(ctx.installation_client(), owner, name, create=create, log=ctx.log)
+    ctx.log.info("reconciled", **{k: v for k, v in asdict(outcome).items() if v not in (None, (), False, 0)},
+                 points=meter.points, points_remaining=meter.remaining)
 
 
 async def enqueue_reconcile(ctx: Context, full_name: str, *, create: str | bool) -> None:

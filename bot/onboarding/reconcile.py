@@ -40,6 +40,7 @@ from bot.onboarding.decide import Inputs, Plan, decide, reply_marker, trusted_st
 from bot.onboarding.escape import escape_inline
 from bot.onboarding.history import History, Revision, edits_since_bot, revision_from_node
 from bot.onboarding.access import load_access_config
+from bot.onboarding.changes import SEEN, settled
 from bot.onboarding.identity import BotIdentity
 from bot.onboarding.model import DesiredIssue, Owed, RepoFacts
 from bot.onboarding.world import (
@@ -110,6 +111,7 @@ class Reconciler:
         full = f"{owner}/{name}"
         for _ in range(MAX_ROUNDS):
             known = await self.store.aget(KNOWN_ISSUES, full.lower())
+            read_at = time.time()
             data = await client.graphql(WORLD_QUERY, world_variables(owner, name, self.bot_login, known),
                                         optional=frozenset({"orgConfig"}))
             if not data.get("repository"):
@@ -117,8 +119,20 @@ class Reconciler:
             world = parse_world(data, self.identity)
             outcome = await self._reconcile_world(client, owner, name, world, create=create, log=log)
             if outcome is not None:
+                await self._seen(full, world, read_at)
                 return outcome
         raise TransientError(f"{full}: the onboarding issue kept changing while the bot wrote it")
+
+    async def _seen(self, full: str, world: World, read_at: float) -> None:
+        """What this finished reconcile read, for the sweep to compare (bot/onboarding/changes.py)."""
+        key = full.lower()
+        owed = bool(await self.store.aget(OWED, key))
+        for namespace in (JIRA_STATUS, GITHUB_ACCESS):
+            status = await self.store.aget(namespace, key)
+            owed = owed or (isinstance(status, dict) and not status.get("ok"))
+        primary = world.issues[0] if world.issues else None
+        await self.store.aput(SEEN, key, {"fingerprint": world.fingerprint(), "settled": settled(
+            primary.updated_at if primary else None, read_at, owed)})
 
     # ---- read -----------------------------------------------------------------------------------
     async def _settings(self, client, owner: str, world: World, log):

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.github_snapshot import REPOSITORY_SNAPSHOT_FIELDS, snapshot_from_repository
+from bot.graphql_cost import RATE_LIMIT_FIELDS
+from bot.onboarding.changes import REPOSITORY_CHANGE_FIELDS, fingerprint
 from bot.onboarding.config import ORG_CONFIG_PATH, ORG_CONFIG_REPO
 from bot.onboarding.identity import BotIdentity
 from bot.snapshot import Snapshot
@@ -29,6 +31,7 @@ fragment OnboardingIssue on Issue {
   stateReason
   url
   createdAt
+  updatedAt
   lastEditedAt
   author { __typename login }
   editor { __typename login }
@@ -53,6 +56,7 @@ query OnboardingWorld($owner: String!, $name: String!, $bot: String!, $known: In
   repository(owner: $owner, name: $name) {
     id
     %(snapshot)s
+    %(changes)s
     known: issue(number: $known) @include(if: $hasKnown) { ...OnboardingIssue }
     repoLabels: labels(first: 100) { nodes { name } }
     mine: issues(first: 20, filterBy: {createdBy: $bot, states: [OPEN, CLOSED]},
@@ -61,11 +65,13 @@ query OnboardingWorld($owner: String!, $name: String!, $bot: String!, $known: In
     }
   }
   orgConfig: repository(owner: $owner, name: "%(config_repo)s") {
-    object(expression: $orgConfig) { ... on Blob { text } }
+    object(expression: $orgConfig) { oid ... on Blob { text } }
   }
+  %(rate)s
 }
 %(issue)s
-""" % {"snapshot": REPOSITORY_SNAPSHOT_FIELDS, "issue": ISSUE_FIELDS, "config_repo": ORG_CONFIG_REPO}
+""" % {"snapshot": REPOSITORY_SNAPSHOT_FIELDS, "issue": ISSUE_FIELDS, "config_repo": ORG_CONFIG_REPO,
+       "rate": RATE_LIMIT_FIELDS, "changes": REPOSITORY_CHANGE_FIELDS}
 
 
 def world_variables(owner: str, name: str, bot_login: str, known_issue: int | None) -> dict[str, Any]:
@@ -85,8 +91,9 @@ query OnboardingComments($owner: String!, $name: String!, $number: Int!, $before
       }
     }
   }
+  %s
 }
-"""
+""" % RATE_LIMIT_FIELDS
 
 HISTORY_PAGE = 20          # revisions per page of the body's edit history (each holds a whole body)
 HISTORY_MAX_PAGES = 5      # past this the history counts as unreadable (said in the issue)
@@ -101,8 +108,9 @@ query OnboardingHistory($owner: String!, $name: String!, $number: Int!, $after: 
       }
     }
   }
+  %(rate)s
 }
-""" % {"page": HISTORY_PAGE}
+""" % {"page": HISTORY_PAGE, "rate": RATE_LIMIT_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,7 @@ class IssueRecord:
     labels: frozenset[str]
     comments: tuple[CommentRecord, ...] = ()
     older_comments: str | None = None  # cursor of the comments before those read; None: all were read
+    updated_at: str | None = None      # moves on every edit, comment, label and state change
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,14 @@ class World:
     org_config_text: str | None               # None: no `.github/os2bot.yml` (or no access)
     labels: frozenset[str] = frozenset()      # the repository's labels (lower case)
     problems: tuple[str, ...] = field(default_factory=tuple)
+    change_fields: dict = field(default_factory=dict)   # what the sweep compares (bot/onboarding/changes.py)
+    config_oid: str | None = None
+
+    def fingerprint(self) -> str:
+        """As the sweep computes it: the repository, the primary issue, the organisation's config."""
+        primary = self.issues[0] if self.issues else None
+        return fingerprint(self.change_fields, (primary.number, primary.updated_at) if primary else None,
+                           self.config_oid)
 
 
 def _login(actor: Any) -> tuple[str | None, bool]:
@@ -168,6 +185,7 @@ def _issue(node: dict, identity: BotIdentity) -> IssueRecord:
                          if isinstance(n, dict) and n.get("name")),
         comments=tuple(comments),
         older_comments=info.get("startCursor") if info.get("hasPreviousPage") else None,
+        updated_at=node.get("updatedAt"),
     )
 
 
@@ -204,6 +222,9 @@ def parse_world(data: dict, identity: BotIdentity) -> World:
     text = (config.get("object") or {}).get("text") if isinstance(config, dict) else None
     labels = frozenset(str(n.get("name", "")).lower() for n in ((repo.get("repoLabels") or {}).get("nodes") or [])
                        if isinstance(n, dict))
+    oid = (config.get("object") or {}).get("oid") if isinstance(config, dict) else None
     return World(snapshot=snapshot, issues=tuple(by_number[n] for n in sorted(by_number)),
                  repo_id=repo.get("id") if isinstance(repo.get("id"), str) else None,
-                 org_config_text=text if isinstance(text, str) else None, labels=labels)
+                 org_config_text=text if isinstance(text, str) else None, labels=labels,
+                 change_fields={k: repo.get(k) for k in ("isArchived", "description", "hasIssuesEnabled", "tree")},
+                 config_oid=oid if isinstance(oid, str) else None)

@@ -58,6 +58,18 @@ def identify(state: GitHubState, authorization: str | None) -> Caller:
     return Caller("installation", installation, token)
 
 
+def budget_holder(state: GitHubState, authorization: str | None) -> str:
+    """Whose rate-limit budget a request is charged to: its installation's, the App's (JWT), or
+    an anonymous one; never raises (a bad credential is answered later, and still charged)."""
+    credential = (authorization or "").strip().partition(" ")[2].strip()
+    if not credential:
+        return "anonymous"
+    if credential.count(".") == 2:
+        return "app"
+    token = state.tokens.get(credential)
+    return f"installation:{token.installation_id}" if token is not None else "anonymous"
+
+
 def verify_jwt(state: GitHubState, encoded: str) -> None:
     """GitHub's checks on an App JWT. Times are the caller's wall clock, not the
     stand-in's (`advance` moves tokens' lives, not the signing machine's clock)."""

@@ -16,9 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.graphql_cost import cached_cost
 from bot.sandbox import codeload, gql, rest
 from bot.sandbox.serving import StateHolder
-from bot.sandbox.access import Caller, identify
+from bot.sandbox.access import Caller, budget_holder, identify
 from bot.sandbox.render import Urls
 from bot.sandbox.state import Fault, GitHubState, LoggedRequest, StandinError
 
@@ -69,10 +70,14 @@ def handle(state: GitHubState, request: Request, raw: bytes) -> Response:
         query_text = body["query"]
         write = query_text.lstrip().startswith("mutation")
     resource = "graphql" if kind == "graphql" else "core"
+    # GraphQL calls take the points GitHub's formula gives them; a REST call takes one
+    cost = _points(query_text, body) if kind == "graphql" else 1
     with state.lock:
-        used, reset = state.use_rate(resource)
+        used, reset = state.use_rate(resource, cost, budget_holder(state, request.headers.get("authorization")))
         limit = state.rate_limit
         fault = state.take_fault(path)
+        if fault is None and used > state.rate_limit:   # the budget is spent: GitHub's primary rate limit
+            fault = Fault(1, 403, "primary", max(1, reset - int(time.time())), None)
         try:
             if fault is not None and not fault.after:
                 status, payload, headers = fault_reply(state, fault, kind, rid)
@@ -82,7 +87,8 @@ def handle(state: GitHubState, request: Request, raw: bytes) -> Response:
                     limit, used, reset = anonymous_rate(state)
                 if body is _Invalid:
                     raise StandinError(400, "Problems parsing JSON")
-                status, payload, headers, media = dispatch(state, request, caller, urls, kind, method, path, body)
+                status, payload, headers, media = dispatch(state, request, caller, urls, kind, method, path, body,
+                                                           rate=(cost, used, reset))
                 if kind == "graphql":
                     write = media == "mutation"
                     media = "application/json; charset=utf-8"
@@ -140,8 +146,19 @@ class _InvalidJSON:
 _Invalid = _InvalidJSON()
 
 
+def _points(query: str | None, body: Any) -> int:
+    if query is None:
+        return 1
+    variables = body.get("variables") if isinstance(body, dict) else None
+    try:
+        key = tuple(sorted((k, v) for k, v in (variables or {}).items() if isinstance(v, (int, bool, str))))
+    except TypeError:
+        key = ()
+    return cached_cost(query, key).points
+
+
 def dispatch(state: GitHubState, request: Request, caller: Caller, urls: Urls, kind: str, method: str, path: str,
-             body: Any) -> tuple[int, Any, dict[str, str], str]:
+             body: Any, rate: tuple[int, int, int] = (1, 0, 0)) -> tuple[int, Any, dict[str, str], str]:
     if kind == "graphql":
         if method != "POST":
             raise StandinError(404, "Not Found")
@@ -151,7 +168,7 @@ def dispatch(state: GitHubState, request: Request, caller: Caller, urls: Urls, k
                                                  "#authenticating-with-graphql")
         if caller.kind == "app":
             raise StandinError(403, "Resource not accessible by integration")
-        payload, mutation = gql.execute(state, caller, urls, body)
+        payload, mutation = gql.execute(state, caller, urls, body, rate=rate)
         return 200, payload, {}, "mutation" if mutation else "query"
     found = rest.resolve(method, path)
     if found is None:

@@ -11,7 +11,7 @@ import base64
 import re
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
@@ -69,8 +69,9 @@ class Unsupported(GitHubGraphQLError):
 
 
 class Ctx:
-    def __init__(self, state: GitHubState, caller: Caller, urls: Urls):
+    def __init__(self, state: GitHubState, caller: Caller, urls: Urls, rate: tuple[int, int, int] = (1, 0, 0)):
         self.state, self.caller, self.urls = state, caller, urls
+        self.rate = rate             # (this call's cost, points used after it, reset epoch)
 
     def can_see(self, repo: Repository) -> bool:
         return not repo.private or _covers(self.caller, repo)
@@ -711,13 +712,14 @@ class RateLimitObj(Obj):
     typename = "RateLimit"
 
     def __init__(self, ctx: Ctx):
-        used = ctx.state.rate_used.get("graphql", 0)
-        self.cost = 1
+        cost, used, reset = ctx.rate
+        self.cost = cost
         self.limit = ctx.state.rate_limit
         self.used = used
         self.remaining = max(0, ctx.state.rate_limit - used)
         self.nodeCount = 1
-        self.resetAt = iso(ctx.state._real_start + timedelta(hours=1))
+        self.resetAt = iso(datetime.fromtimestamp(reset, timezone.utc)) if reset else \
+            iso(ctx.state._real_start + timedelta(hours=1))
 
 
 class QueryRoot(Obj):
@@ -798,7 +800,8 @@ def type_resolver(value: Any, info: Any, abstract_type: Any) -> str | None:
     return getattr(value, "typename", None)
 
 
-def execute(state: GitHubState, caller: Caller, urls: Urls, payload: Any) -> tuple[dict[str, Any], bool]:
+def execute(state: GitHubState, caller: Caller, urls: Urls, payload: Any,
+            rate: tuple[int, int, int] = (1, 0, 0)) -> tuple[dict[str, Any], bool]:
     """Run one GraphQL request; returns (GitHub's JSON response, whether it was a mutation)."""
     from graphql import GraphQLError, OperationType, get_operation_ast, parse, validate
     from graphql import execute as run
@@ -815,7 +818,7 @@ def execute(state: GitHubState, caller: Caller, urls: Urls, payload: Any) -> tup
         return {"errors": [_format_error(e) for e in errors]}, False
     operation = get_operation_ast(document, payload.get("operationName"))
     mutation = operation is not None and operation.operation == OperationType.MUTATION
-    ctx = Ctx(state, caller, urls)
+    ctx = Ctx(state, caller, urls, rate)
     root = MutationRoot() if mutation else QueryRoot(ctx)
     result = run(built, document, root_value=root, variable_values=payload.get("variables") or None,
                  operation_name=payload.get("operationName"), type_resolver=type_resolver)

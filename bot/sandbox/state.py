@@ -931,11 +931,13 @@ class GitHubState:
         with self.lock:
             self.log.append(entry)
 
-    def use_rate(self, resource: str) -> tuple[int, int]:
-        """Count one request against a resource's budget; returns (used, reset epoch)."""
+    def use_rate(self, resource: str, cost: int = 1, holder: str = "anonymous") -> tuple[int, int]:
+        """Charge `cost` to a holder's budget for a resource (each installation has its own, as on
+        GitHub); returns (used, reset epoch)."""
         with self.lock:
-            used = self.rate_used.get(resource, 0) + 1
-            self.rate_used[resource] = used
+            key = f"{resource}|{holder}"
+            used = self.rate_used.get(key, 0) + cost
+            self.rate_used[key] = used
             reset = int((self._real_start + timedelta(hours=1)).timestamp())
             return used, reset
 

@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from bot.errors import PermanentError, RateLimited, TransientError
-from bot.github import GitHubApp
+from bot.github import GitHubApp, metered
 from bot.settings import load_settings
 
 API = "https://api.github.test"
@@ -153,3 +153,43 @@ def test_an_app_list_page_carries_githubs_cursor_over(respx_mock, settings):
     assert pages.calls[0].request.url.host == "api.github.test"       # the configured API, never the link's host
     assert pages.calls[0].request.headers["authorization"].startswith("Bearer ")     # the App's JWT
     assert app.counter.snapshot() == {"read": 2}
+
+
+@respx.mock(base_url=API, assert_all_called=False)
+def test_points_are_counted_from_the_answer_and_each_installation_keeps_its_own_budget(respx_mock, settings):
+    respx_mock.post("/app/installations/7/access_tokens").mock(return_value=token_response("ghs_7"))
+    respx_mock.post("/app/installations/8/access_tokens").mock(return_value=token_response("ghs_8"))
+
+    def graphql(request: httpx.Request) -> httpx.Response:
+        mine = request.headers["authorization"] == "token ghs_7"
+        remaining = 4990 if mine else 120
+        return httpx.Response(200, json={"data": {"viewer": {"login": "x"}, "rateLimit": {
+            "cost": 3 if mine else 1, "remaining": remaining, "resetAt": "2030-01-01T00:00:00Z"}}},
+            headers={"X-RateLimit-Resource": "graphql", "X-RateLimit-Remaining": str(remaining),
+                     "X-RateLimit-Limit": "5000", "X-RateLimit-Reset": "1893456000"})
+
+    respx_mock.post("/graphql").mock(side_effect=graphql)
+    respx_mock.get("/repos/OS2/x").mock(return_value=httpx.Response(200, json={}, headers={
+        "X-RateLimit-Resource": "core", "X-RateLimit-Remaining": "17", "X-RateLimit-Limit": "5000",
+        "X-RateLimit-Reset": "1893456000"}))
+    app = GitHubApp(settings)
+    query = "query { viewer { login } rateLimit { cost remaining resetAt } }"
+
+    async def reconcile_of_seven(seven):
+        with metered() as meter:               # what one piece of work spent, for its log line
+            await seven.graphql(query)
+            await seven.graphql(query)
+        return meter
+
+    async def go():
+        seven, eight = app.installation(7), app.installation(8)
+        meter, *_ = await asyncio.gather(reconcile_of_seven(seven), eight.graphql(query), eight.graphql(query))
+        await seven.rest("GET", "/repos/OS2/x")
+        return seven, eight, meter
+
+    seven, eight, meter = run(go())
+    assert (meter.points, meter.remaining) == (3 + 3, 4990)
+    assert app.counter.points == 3 + 1 + 3 + 1
+    assert seven.budget.get("graphql").remaining == 4990 and eight.budget.get("graphql").remaining == 120
+    assert seven.budget.get("core").remaining == 17 and eight.budget.get("core").remaining is None
+    assert seven.budget.get("graphql").reset == 1893456000
