@@ -143,6 +143,7 @@ class Context:
     report_text: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
     results: dict[str, CheckResult] = field(default_factory=dict)  # raw results so far
+    follows_approval: frozenset[str] = frozenset()  # report criteria only the board's approval can meet
 
     def result(
         self,

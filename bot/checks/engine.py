@@ -66,8 +66,14 @@ def run_checks(
     level: int | None = None,
     config: ChecksConfig | None = None,
     today: dt.date | None = None,
+    follows_approval: frozenset[str] = frozenset(),
 ) -> CheckRun:
     """All configured checks on one snapshot, judged at `level`.
+
+    `follows_approval`: report criteria (G5 "Bestyrelsen har godkendt produktet", G6 "Der er
+    nedsat en styregruppe" …) that only the board's approval and the organisation after it
+    can meet; the onboarding issue does not hold them against step 1 (its own decision and
+    step 2's lines record them).
 
     Without `level`, the target is the level the governance report says it aims
     at ('Ønsket niveau: 2', 'har en målsætning om … Niveau 2'), else config's default_level (1).
@@ -89,6 +95,7 @@ def run_checks(
     context = Context(
         target=target, config=config, evidence=Evidence(snapshot), report=report,
         report_path=report_path, report_text=report_text, today=today or dt.date.today(),
+        follows_approval=follows_approval,
     )
     ordered = list(config.checks)
     late = [c for c in ordered if getattr(CHECKS[c], "USES_RESULTS", False)]

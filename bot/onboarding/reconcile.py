@@ -335,7 +335,7 @@ class Reconciler:
             process=self.process, registry=self._registry(), settings=settings, facts=facts,
             repo_id=world.repo_id, issue=primary, history=history,
             journal=journal if isinstance(journal, dict) else None, teams=teams, writers=writers,
-            checks_at=_checks_at(snapshot, checks_config), key=self.state_key, now=self.now(),
+            checks_at=_checks_at(snapshot, checks_config, self.process), key=self.state_key, now=self.now(),
             lang=settings.language, board_mention=f"@{owner}/{settings.board_team}",
             jira_configured=self.jira_configured, is_bot_comment=lambda c: c.by_us,
             owed=tuple(Owed.from_dict(o) for o in await self.store.aget(OWED, full.lower()) or ())
@@ -589,10 +589,13 @@ def _checks_config(settings: OrgSettings):
     return for_organisation(load_checks_config(), organisations=settings.os2_orgs, suppliers=settings.suppliers)
 
 
-def _checks_at(snapshot, config):
+def _checks_at(snapshot, config, process):
     """level -> CheckRun, memoised for one reconcile: commands that change the level see the
-    checks of the new level."""
+    checks of the new level. Report criteria that follow the board's approval are not held
+    against step 1 (the approval is a decision, and step 2 organises the groups)."""
+    later = process.board_review.follows_approval if process.board_review else frozenset()
+
     @lru_cache(maxsize=8)
     def run(level):
-        return run_checks(snapshot, level=level, config=config)
+        return run_checks(snapshot, level=level, config=config, follows_approval=later)
     return run

@@ -195,3 +195,19 @@ def test_an_indstilling_older_than_the_comments_read_is_still_found_and_put_back
     assert again.id == paper_id and again.body == written
     asked = [r for r in bot.world.state.requests if r.path.endswith(f"/issues/comments/{paper_id}")]
     assert [r.method for r in asked][-2:] == ["GET", "PATCH"]     # asked for by the id the bot kept
+
+
+def test_step_1_does_not_wait_for_what_only_the_boards_approval_brings(bot, world):
+    """G5 (the board has approved) and G6 (a steering group) cannot be true before the board
+    meets: at level 2 the governance line of step 1 is met without them, and says so."""
+    files = example_files(2)
+    report = re.sub(r"^(\| G[567] .*?\| 2 \| .*?\| )Ja( \|)", r"\1Planlagt\2", files[REPORT].decode(), flags=re.M)
+    files[REPORT] = report.encode()
+    world.add_product("os2niveau2", files)
+    bot.transfer(LEVEL2)
+    bot.settle()
+    bot.person_comments(LEVEL2, "/niveau 2\n/approve-match", SECRETARIAT)
+    bot.settle()
+    body = bot.the_issue(LEVEL2).body
+    assert read_ticks(body)["governance-level"], body
+    assert "først kommer på plads med bestyrelsens godkendelse" in body and "G5" in body
