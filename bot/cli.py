@@ -9,8 +9,6 @@ from bot.errors import SettingsError
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from bot.app import create_app
     from bot.log import configure_logging
     from bot.settings import load_settings
@@ -18,10 +16,39 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings)
-    uvicorn.run(app, host=args.host or settings.host, port=args.port if args.port is not None else settings.port,
-                log_level="warning", access_log=False, timeout_graceful_shutdown=int(settings.drain_seconds) + 5,
-                lifespan="on")
+    run_server(app, host=args.host or settings.host, port=args.port if args.port is not None else settings.port,
+               drain_seconds=settings.drain_seconds)
     return 0
+
+
+# the event loop and the HTTP parser in C (uvloop, httptools): `os2bot serve`, and the servers in tests
+SERVER_STACK = {"loop": "uvloop", "http": "httptools"}
+
+
+def run_server(app, *, host: str, port: int, drain_seconds: float) -> None:
+    """uvicorn on uvloop and httptools (see SERVER_STACK); the line `serving` names the loop and
+    the HTTP protocol the running server really uses."""
+    import asyncio
+
+    import uvicorn
+
+    from bot.log import get_logger
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            get_logger(component="server").info(
+                "serving", host=host, port=port, loop=type(asyncio.get_running_loop()).__module__.split(".")[0],
+                http=_protocol_name(self.config.http_protocol_class))
+
+    config = uvicorn.Config(app, host=host, port=port, **SERVER_STACK, log_level="warning", access_log=False,
+                            timeout_graceful_shutdown=int(drain_seconds) + 5, lifespan="on")
+    Server(config).run()
+
+
+def _protocol_name(protocol_class) -> str:
+    """"httptools" for uvicorn's HttpToolsProtocol, "h11" for H11Protocol."""
+    return protocol_class.__name__.removesuffix("Protocol").lower()
 
 
 def _journal(args: argparse.Namespace) -> int:

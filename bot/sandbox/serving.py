@@ -10,6 +10,8 @@ from typing import Iterator
 
 import uvicorn
 
+from bot.cli import SERVER_STACK
+
 
 @contextlib.contextmanager
 def serve_in_thread(app, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 15.0) -> Iterator[str]:
@@ -18,7 +20,7 @@ def serve_in_thread(app, *, host: str = "127.0.0.1", port: int = 0, startup_time
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     actual_port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="auto",
+    config = uvicorn.Config(app, **SERVER_STACK, log_level="warning", access_log=False, lifespan="auto",
                             timeout_graceful_shutdown=10)
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread

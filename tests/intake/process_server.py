@@ -12,9 +12,8 @@ import asyncio
 import os
 import sys
 
-import uvicorn
-
 from bot.app import create_app
+from bot.cli import run_server
 from bot.log import configure_logging
 from bot.settings import load_settings
 
@@ -37,8 +36,7 @@ def main() -> None:
     settings = load_settings(dotenv=False)
     configure_logging(settings.log_level, "json")
     app = create_app(settings, routes={"repository": [handle]})
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
-                timeout_graceful_shutdown=int(settings.drain_seconds) + 5)
+    run_server(app, host="127.0.0.1", port=port, drain_seconds=settings.drain_seconds)   # as `os2bot serve` does
 
 
 if __name__ == "__main__":
