@@ -81,6 +81,8 @@ def payload_problem(event: str, payload: dict[str, Any]) -> str | None:
     if installation is not None and ("id" in installation or event in INSTALLATION_EVENTS):
         if not isinstance(installation.get("id"), int) or isinstance(installation.get("id"), bool):
             return "installation.id is not a number"
+        if not 0 < installation["id"] < 2**63:   # the journal's INTEGER column holds 64 bits, signed
+            return "installation.id is out of range"
     if event in REPOSITORY_EVENTS:
         if (problem := _object(payload, "repository", required=True)):
             return problem
