@@ -226,6 +226,7 @@ MALFORMED = [
     ("repository", transfer_with(repository__full_name=42), "repository.full_name is not a string"),
     ("repository", transfer_with(repository__full_name=...), "repository.full_name is not a string"),
     ("repository", transfer_with(installation__id="7"), "installation.id is not a number"),
+    ("repository", transfer_with(installation__id=2**63), "installation.id is out of range"),   # SQLite's INTEGER
     ("repository", transfer_with(installation=[7]), "installation is not an object"),
     ("repository", transfer_with(sender="octocat"), "sender is not an object"),
     ("push", {**transfer_with(), "ref": "refs/heads/main", "commits": {"added": []}}, "commits is not a list"),
@@ -316,3 +317,62 @@ def test_the_bots_own_job_event_cannot_arrive_through_the_webhook_route(bot_sett
         state["runner"].notify()
         wait_for(lambda: recorder.runs["job-1"] == 1)
     assert _rejections(logs) == [("internal_event", 400, None)] * 2
+
+
+def test_a_rejection_is_logged_with_the_delivery_and_its_github_event(bot_settings):
+    from structlog.testing import capture_logs
+
+    body = load_payload("repository.transferred.with-installation")
+    with capture_logs() as logs, running_bot(bot_settings) as (url, state, _):
+        headers = {**delivery_headers(SECRET, "repository", body, "bad-sig-1"),
+                   "X-Hub-Signature-256": sign("wrong secret", body)}
+        assert httpx.post(f"{url}/api/github/webhooks", content=body, headers=headers).status_code == 401
+        assert post_delivery(url, SECRET, "repository", body, delivery_id="ok-1").status_code == 202
+    rejected = [e for e in logs if e["event"] == "webhook_rejected"]
+    assert [(e["delivery"], e["github_event"], e["reason"]) for e in rejected] == [("bad-sig-1", "repository", "bad_signature")]
+    queued = [e for e in logs if e["event"] == "webhook_queued"]
+    assert [(e["delivery"], e["log_level"]) for e in queued] == [("ok-1", "debug")]   # the journal is its record
+
+
+def test_a_bug_in_intake_is_a_500_with_a_log_line_and_the_next_delivery_is_taken(bot_settings, monkeypatch):
+    from structlog.testing import capture_logs
+
+    import bot.webhooks
+
+    real = bot.webhooks.payload_problem
+
+    def broken(event, payload):
+        if payload.get("repository", {}).get("full_name") == "OS2/boom":
+            raise RuntimeError("a bug")
+        return real(event, payload)
+
+    monkeypatch.setattr(bot.webhooks, "payload_problem", broken)
+    with capture_logs() as logs, running_bot(bot_settings) as (url, state, recorder):
+        boom = post_delivery(url, SECRET, "repository", transfer_with(repository__full_name="OS2/boom"), delivery_id="b-1")
+        assert boom.status_code == 500 and boom.json() == {"error": "internal error"}
+        after = post_delivery(url, SECRET, "repository", transfer_with(), delivery_id="b-2")
+        assert after.status_code == 202
+        assert [d["id"] for d in journaled(state)] == ["b-2"]
+    failed = [e for e in logs if e["event"] == "webhook_failed"]
+    assert len(failed) == 1 and failed[0]["delivery"] == "b-1" and "RuntimeError: a bug" in failed[0]["error"]
+
+
+def test_a_sender_gone_mid_body_leaves_nothing_journaled(bot_settings):
+    import socket
+    from urllib.parse import urlsplit
+
+    body = load_payload("repository.transferred.with-installation")
+    with running_bot(bot_settings) as (url, state, _):
+        parts = urlsplit(url)
+        head = "".join(f"{k}: {v}\r\n" for k, v in delivery_headers(SECRET, "repository", body, "gone-1").items())
+        with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+            sock.sendall(f"POST /api/github/webhooks HTTP/1.1\r\nHost: {parts.netloc}\r\n{head}"
+                         f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:1000])
+        assert post_delivery(url, SECRET, "repository", body, delivery_id="after-1").status_code == 202
+        assert [d["id"] for d in journaled(state)] == ["after-1"]
+
+
+def test_the_webhook_path_answers_only_post(bot_settings):
+    with running_bot(bot_settings) as (url, state, _):
+        assert httpx.get(f"{url}/api/github/webhooks").status_code == 405
+        assert httpx.put(f"{url}/api/github/webhooks", content=b"{}").status_code == 405
