@@ -1,9 +1,11 @@
-"""The baseline: a bare Starlette endpoint that only checks the HMAC and answers 202."""
+"""The baseline: a bare Starlette endpoint that only checks the HMAC and answers 202, served on
+the bot's stack (uvicorn, uvloop, httptools)."""
 
 import hashlib
 import hmac
 import os
 import sys
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
@@ -26,4 +28,7 @@ app = Starlette(routes=[Route("/api/github/webhooks", webhook, methods=["POST"])
                         Route("/healthz", lambda r: JSONResponse({"status": "ok"}))])
 
 if __name__ == "__main__":
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bot.cli import SERVER_STACK
+
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), **SERVER_STACK, log_level="warning", access_log=False)
