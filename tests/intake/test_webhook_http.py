@@ -319,19 +319,30 @@ def test_the_bots_own_job_event_cannot_arrive_through_the_webhook_route(bot_sett
     assert _rejections(logs) == [("internal_event", 400, None)] * 2
 
 
-def test_a_rejection_is_logged_with_the_delivery_and_its_github_event(bot_settings):
-    from structlog.testing import capture_logs
+@pytest.mark.parametrize("level", ["info", "debug"])
+def test_a_rejection_is_logged_with_its_github_event_an_accepted_delivery_only_at_debug(bot_settings, capsys, level):
+    import json
+
+    import structlog
+
+    from bot.log import configure_logging
 
     body = load_payload("repository.transferred.with-installation")
-    with capture_logs() as logs, running_bot(bot_settings) as (url, state, _):
-        headers = {**delivery_headers(SECRET, "repository", body, "bad-sig-1"),
-                   "X-Hub-Signature-256": sign("wrong secret", body)}
-        assert httpx.post(f"{url}/api/github/webhooks", content=body, headers=headers).status_code == 401
-        assert post_delivery(url, SECRET, "repository", body, delivery_id="ok-1").status_code == 202
-    rejected = [e for e in logs if e["event"] == "webhook_rejected"]
-    assert [(e["delivery"], e["github_event"], e["reason"]) for e in rejected] == [("bad-sig-1", "repository", "bad_signature")]
-    queued = [e for e in logs if e["event"] == "webhook_queued"]
-    assert [(e["delivery"], e["log_level"]) for e in queued] == [("ok-1", "debug")]   # the journal is its record
+    saved = structlog.get_config()
+    configure_logging(level, "json")     # as `os2bot serve` sets it up, at LOG_LEVEL=level
+    try:
+        with running_bot(bot_settings) as (url, state, _):
+            headers = {**delivery_headers(SECRET, "repository", body, "bad-sig-1"),
+                       "X-Hub-Signature-256": sign("wrong secret", body)}
+            assert httpx.post(f"{url}/api/github/webhooks", content=body, headers=headers).status_code == 401
+            assert post_delivery(url, SECRET, "repository", body, delivery_id="ok-1").status_code == 202
+    finally:
+        structlog.configure(**saved)
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    rejected = [(e["delivery"], e["github_event"], e["reason"]) for e in lines if e["event"] == "webhook_rejected"]
+    assert rejected == [("bad-sig-1", "repository", "bad_signature")]
+    queued = [e["delivery"] for e in lines if e["event"] == "webhook_queued"]
+    assert queued == (["ok-1"] if level == "debug" else [])   # the journal is its record
 
 
 def test_a_bug_in_intake_is_a_500_with_a_log_line_and_the_next_delivery_is_taken(bot_settings, monkeypatch):
