@@ -67,9 +67,12 @@ SCHEMA = (
         UPDATE journal_counts SET n = n - 1 WHERE status = OLD.status;
         INSERT INTO journal_counts (status, n) VALUES (NEW.status, 1)
             ON CONFLICT (status) DO UPDATE SET n = n + 1;
-        DELETE FROM queue_heads WHERE queue_key = NEW.queue_key
-            AND (OLD.status IN ('pending', 'running')) IS NOT (NEW.status IN ('pending', 'running'));
-        INSERT OR IGNORE INTO queue_heads (queue_key, seq)
+    END""",
+    # only when a delivery opens or closes (pending <-> running, the busy path, leaves heads be)
+    """CREATE TRIGGER IF NOT EXISTS deliveries_opened_or_closed AFTER UPDATE OF status ON deliveries
+        WHEN (OLD.status IN ('pending', 'running')) IS NOT (NEW.status IN ('pending', 'running')) BEGIN
+        DELETE FROM queue_heads WHERE queue_key = NEW.queue_key;
+        INSERT INTO queue_heads (queue_key, seq)
             SELECT NEW.queue_key, MIN(seq) FROM deliveries
             WHERE queue_key = NEW.queue_key AND status IN ('pending', 'running') HAVING MIN(seq) IS NOT NULL;
     END""",
