@@ -135,7 +135,9 @@ def sweep_figures(repositories: int) -> dict[str, float]:
     from bot.sandbox.world import build_world
     from bot.settings import load_settings
     from bot.store import Store
-    from bot.sweep import list_repositories, sweep
+    from bot.sweep import list_repositories
+
+    from bench.bench_api_cost import sweep_once
 
     configure_logging("warning", "console")
     changes.SETTLE_SECONDS = 0.0      # the stand-in and the bot share one clock: no skew to allow for
@@ -169,22 +171,13 @@ def sweep_figures(repositories: int) -> dict[str, float]:
             finally:
                 await app.aclose()
 
-        async def once(store: Store):
-            app = GitHubApp(settings)
-            try:
-                started = time.perf_counter()
-                queued = await sweep(app, store, settings.github_orgs)
-                return queued, {**app.counter.snapshot(), "points": app.counter.points}, time.perf_counter() - started
-            finally:
-                await app.aclose()
-
         store = Store(settings.database_path)
         try:
             listed = asyncio.run(prime(store))
-            setup = time.perf_counter() - setup
-            queued, counts, seconds = asyncio.run(once(store))
         finally:
             store.close()
+        setup = time.perf_counter() - setup
+        queued, counts, seconds = asyncio.run(sweep_once(settings))
     assert listed == repositories, f"the sweep saw {listed} repositories, not {repositories}"
     assert queued == 0, f"{queued} of {repositories} unchanged repositories were queued"
     return {"requests": _requests(counts), "points": counts.get("points", 0), "seconds": seconds, "setup_seconds": setup}

@@ -11,6 +11,7 @@ harmless: handlers are level-triggered.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 from bot.log import get_logger
@@ -37,17 +38,15 @@ async def prune_journal(store: Store, retention: float, *, now: float | None = N
 
 async def prune_forever(store: Store, retention: float, *, interval: float = INTERVAL,
                         first_delay: float = FIRST_PASS_DELAY) -> None:
+    """A pass shortly after start-up, then one every `interval` seconds; a pass that failed (a
+    busy or broken journal) is logged, and the next one tries again."""
     log = get_logger(component="prune")
-    delay = min(first_delay, interval)
-    while True:
+    for delay in itertools.chain([min(first_delay, interval)], itertools.repeat(interval)):
         await asyncio.sleep(delay)
-        delay = interval
         try:
             gone = await prune_journal(store, retention)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:   # a busy or broken journal: the next pass tries again
+        except Exception as exc:     # CancelledError is not an Exception: shutdown goes through
             log.warning("prune_failed", error=f"{type(exc).__name__}: {exc}")
-            continue
-        if gone:
-            log.info("journal_pruned", deliveries=gone, retention_hours=round(retention / 3600, 1))
+        else:
+            if gone:
+                log.info("journal_pruned", deliveries=gone, retention_hours=round(retention / 3600, 1))

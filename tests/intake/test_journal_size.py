@@ -278,3 +278,33 @@ def test_a_reconcile_job_keeps_its_create_policy_through_the_payload_table(store
     claimed = asyncio.run(store.claim(now=time.time(), limit=4, coalesce=LEVEL_TRIGGERED))
     [job] = claimed
     assert job.group_size == 2 and job.json()["create"] == "created"   # "existing" is another question
+
+
+def test_the_background_pass_prunes_and_outlives_a_failed_pass(store, monkeypatch):
+    from bot.prune import prune_forever
+
+    now = time.time()
+    journal(store, [delivery(n, repo=f"OS2/r{n}") for n in range(5)])
+    set_status(store, [f"d-{n}" for n in range(5)], "done", finished_at=now - 8 * DAY)
+    real, calls = store.prune, []
+
+    def flaky(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return real(**kwargs)
+
+    monkeypatch.setattr(store, "prune", flaky)
+
+    async def go():
+        task = asyncio.create_task(prune_forever(store, 7 * DAY, interval=0.01, first_delay=0))
+        deadline = time.monotonic() + 10
+        while store.stats().done and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        return task
+
+    task = asyncio.run(go())
+    assert task.cancelled() and len(calls) >= 2
+    assert store.stats().done == 0
