@@ -81,7 +81,9 @@ def intake_figures(requests: int, concurrency: int) -> dict[str, float]:
     bot, rss = results["bot"]
     bare = results["bare"][0]
     return {"bot_rps": bot.rps, "bare_rps": bare.rps, "ratio": bot.rps / bare.rps,
-            "p50_ms": bot.percentile(50), "p99_ms": bot.percentile(99), "peak_rss_mb": rss}
+            "p50_ms": bot.percentile(50), "p99_ms": bot.percentile(99), "peak_rss_mb": rss,
+            "source": f"bench_intake's Python load generator, {requests} deliveries, {concurrency} connections,"
+                      " bare endpoint on the bot's own stack"}
 
 
 # ---- GitHub cost and latency against the stand-in --------------------------------------------
@@ -185,13 +187,13 @@ def sweep_figures(repositories: int) -> dict[str, float]:
 
 # ---- the table ---------------------------------------------------------------------------------
 
-def rows(intake, api, sweeps, journal) -> list[tuple[str, str, str, bool | None]]:
-    """(figure, value, target, met: None when the figure has no target)."""
-    out: list[tuple[str, str, str, bool | None]] = []
+def rows(intake, api, sweeps, journal) -> list[tuple[str, str, str, bool | str | None]]:
+    """(figure, value, target, met: None when the figure has no target, "floor" when only its floor is)."""
+    out: list[tuple[str, str, str, bool | str | None]] = []
     if intake is not None:
         out += [
             ("intake bot / bare", f"{intake['ratio']:.2f} ({intake['bot_rps']:.0f} / {intake['bare_rps']:.0f} req/s)",
-             ">= 0.7 (floor 0.5)", intake["ratio"] >= 0.5),
+             ">= 0.7 (floor 0.5)", True if intake["ratio"] >= 0.7 else "floor" if intake["ratio"] >= 0.5 else False),
             ("intake p50", f"{intake['p50_ms']:.2f} ms", "", None),
             ("intake p99", f"{intake['p99_ms']:.2f} ms", "< 15 ms", intake["p99_ms"] < 15),
             ("intake peak RSS", f"{intake['peak_rss_mb']:.0f} MiB", "< 80 MiB", intake["peak_rss_mb"] < 80),
@@ -252,11 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     table = rows(intake, api, sweeps, journal)
 
     print(f"os2bot benchmarks: {machine()}")
-    width = max(len(r[0]) for r in table) + 2
-    value_width = max(len(r[1]) for r in table) + 2
-    print(f"{'figure':<{width}}{'value':<{value_width}}{'target':<24}result")
+    widths = [max(len(r[i]) for r in table) + 2 for i in range(3)]
+    print(f"{'figure':<{widths[0]}}{'value':<{widths[1]}}{'target':<{widths[2]}}result")
     for name, value, target, met in table:
-        print(f"{name:<{width}}{value:<{value_width}}{target:<24}{'' if met is None else 'ok' if met else 'MISSED'}")
+        result = {None: "", True: "ok", False: "MISSED", "floor": "floor only"}[met]
+        print(f"{name:<{widths[0]}}{value:<{widths[1]}}{target:<{widths[2]}}{result}")
+    if intake is not None:
+        print(f"intake measured by {intake.get('source', 'bench_intake.measure_intake')}")
     setups = ", ".join(f"{n:,}: {s['setup_seconds']:.0f} s" for n, s in sweeps.items())
     print(f"run took {time.perf_counter() - started:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in timings.items())});"
           f" building and priming the sweep's worlds: {setups}")
