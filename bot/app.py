@@ -52,6 +52,9 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
         background: list[asyncio.Task] = []
         if run_jobs:
             await runner.start()
+            from bot.prune import prune_forever
+
+            background.append(asyncio.create_task(prune_forever(store, settings.journal_retention)))
             if settings.sweep_interval and svc.github is not None:
                 from bot.sweep import sweep_forever
 
