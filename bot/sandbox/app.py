@@ -38,6 +38,8 @@ def create_app(state: GitHubState | StateHolder) -> Starlette:
 
     async def endpoint(request: Request) -> Response:
         world = holder.state
+        if world.served_url is None:         # the urls in webhook payloads point here
+            world.served_url = str(request.base_url).rstrip("/")
         if world.latency:
             await asyncio.sleep(world.latency)
         raw = await request.body()
