@@ -1,6 +1,7 @@
 """Markdown to safe HTML for the sandbox page, as GitHub shows an issue.
 
-CommonMark with GFM's tables, strikethrough and task lists (markdown-it-py, mdit-py-plugins).
+CommonMark with GFM's tables, strikethrough and task lists (markdown-it-py, mdit-py-plugins), and
+line breaks kept as GitHub keeps them in issues and comments.
 Raw HTML is sanitised as GitHub does it, only more strictly: comments are dropped (GitHub
 hides them: the bot's `<!-- item:… -->` markers and its state block), a few bare tags
 without attributes are kept (`<sub>`, `<details>` …), everything else is shown as text.
@@ -30,7 +31,9 @@ def sanitise_html(raw: str) -> str:
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(tasklists_plugin)
+    # GitHub renders a line break in an issue or a comment as a line break (`breaks`)
+    md = MarkdownIt("commonmark", {"html": True, "breaks": True}).enable(["table", "strikethrough"]).use(
+        tasklists_plugin)
 
     def html_any(self, tokens, idx, options, env):
         return sanitise_html(tokens[idx].content)

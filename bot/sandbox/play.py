@@ -174,10 +174,11 @@ def transfer(state: GitHubState, login: str, form) -> tuple[str | None, str | No
     if not _REPO_NAME.fullmatch(name) or name in (".", "..", ".github") or example not in sandbox_world.TRANSFER_EXAMPLES:
         return None, "ugyldig"
     org = org_of(state)
-    if state.find_repo(org, name) is not None:
+    try:
+        state.transfer_repo(org, name, login, from_owner=login, files=sandbox_world.transfer_files(example),
+                            description="Eksempelprodukt til OS2-bottens sandkasse", has_issues=True)
+    except ValueError:       # the name is taken in the organisation
         return name, "findes"
-    state.transfer_repo(org, name, login, from_owner=login, files=sandbox_world.transfer_files(example),
-                        description="Eksempelprodukt til OS2-bottens sandkasse", has_issues=True)
     return name, "overfoert"
 
 

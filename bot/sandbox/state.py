@@ -584,6 +584,8 @@ class GitHubState:
         """`user` transfers the repository `from_owner/name` to `owner`: it appears there, and
         GitHub sends repository.transferred to the App installed on `owner`."""
         with self.lock:
+            if self.find_repo(owner, name) is not None:
+                raise ValueError(f"{owner}/{name} already exists")
             self.add_user(from_owner)
             repo = self.add_repo(owner, name, files=files, **attrs)
             self._emit_repository(repo, "transferred", user, from_owner=from_owner)
@@ -593,6 +595,8 @@ class GitHubState:
                     **attrs: Any) -> Repository:
         """`user` creates a repository in `owner`; GitHub sends repository.created."""
         with self.lock:
+            if self.find_repo(owner, name) is not None:
+                raise ValueError(f"{owner}/{name} already exists")
             repo = self.add_repo(owner, name, files=files, **attrs)
             self._emit_repository(repo, "created", user)
             return repo
