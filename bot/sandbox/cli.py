@@ -5,7 +5,9 @@ starts the bot against them with a throwaway App key, delivers GitHub's real
 `repository.transferred` payload, and plays step 1 to 3: the secretariat declares who gets
 access and a coordinator, places the product on level 1 and approves the match; the bot
 creates the Jira project with its grants and the coordinators' GitHub team. Prints the
-onboarding issue, the Jira project and the GitHub team. `--serve` keeps it all running.
+onboarding issue, the Jira project and the GitHub team. `--serve` prints the sandbox page
+(`play.py`) first and keeps it all running, with the stand-in sending the bot GitHub's
+webhook for every change.
 """
 
 from __future__ import annotations
