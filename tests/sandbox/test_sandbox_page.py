@@ -15,7 +15,7 @@ import pytest
 
 from bot.onboarding.state_block import MARKER
 from bot.sandbox import play
-from bot.sandbox.github import GitHubStandin, GitHubState
+from bot.sandbox.github import GitHubStandin
 from bot.sandbox.world import CONTRIBUTOR, ORG, PERSONAS, PRODUCT, SECRETARIAT, build_world
 
 FULL = f"{ORG}/{PRODUCT}"
