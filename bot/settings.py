@@ -66,6 +66,7 @@ class Settings:
     jira_token: Secret | None = None
     jira_flavour: str = "auto"        # auto (asks serverInfo) | cloud | datacenter
     jira_timeout: float = 10.0        # seconds per Jira request
+    portfolio_access: str = "public"  # public | members: the portfolio page and JSON (docs/portfolio.md)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def require_app(self) -> None:
@@ -212,6 +213,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     if jira_flavour == "cloud" and not jira_user:
         raise SettingsError("JIRA_USER: Jira Cloud needs the account's e-mail address (with an API token in JIRA_TOKEN)")
 
+    portfolio_access = env.get("PORTFOLIO_ACCESS", "public").strip().lower() or "public"
+    if portfolio_access not in ("public", "members"):
+        raise SettingsError(f"PORTFOLIO_ACCESS: expected public or members, got {portfolio_access[:20]!r}")
+
     return Settings(
         app_id=_int(env, "APP_ID", None, minimum=1),
         private_key=_private_key(env),
@@ -237,4 +242,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         jira_token=Secret(jira_token) if jira_token else None,
         jira_flavour=jira_flavour,
         jira_timeout=_float(env, "JIRA_TIMEOUT", 10.0),
+        portfolio_access=portfolio_access,
     )
