@@ -126,3 +126,9 @@ def test_the_badge_says_where_the_product_is(record, text):
 def test_the_etag_follows_the_badge():
     assert etag(render_badge(rec("a", step=2))) != etag(render_badge(rec("a", step=3)))
     assert etag(render_badge(rec("a", step=2))) == etag(render_badge(rec("a", step=2)))
+
+
+def test_the_phone_labels_in_the_style_cannot_end_it():
+    from bot.portfolio.render import css_string
+    label = css_string('Niveau"; } </style><script>x</script>')
+    assert '"' not in label and "<" not in label and "Niveau" in label
