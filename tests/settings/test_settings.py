@@ -120,3 +120,10 @@ def test_a_malformed_jira_setting_is_named(bot_env, env, expected):
     with pytest.raises(SettingsError) as err:
         load_settings({**bot_env, **env}, dotenv=False)
     assert str(err.value).startswith(expected)
+
+
+def test_the_portfolio_is_public_unless_set_to_members(bot_env):
+    assert load_settings(bot_env, dotenv=False).portfolio_access == "public"
+    assert load_settings({**bot_env, "PORTFOLIO_ACCESS": " Members "}, dotenv=False).portfolio_access == "members"
+    with pytest.raises(SettingsError, match="PORTFOLIO_ACCESS: expected public or members"):
+        load_settings({**bot_env, "PORTFOLIO_ACCESS": "private"}, dotenv=False)
