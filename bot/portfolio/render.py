@@ -105,7 +105,9 @@ def to_row(r: Mapping[str, Any], lang: str, when) -> Row:
         activity=when(r.get("last_activity")))
 
 
-def render_page(records: Iterable[Mapping[str, Any]], params: Mapping[str, str], lang: str) -> str:
+def render_page(records: Iterable[Mapping[str, Any]], params: Mapping[str, str], lang: str,
+                person: str | None = None) -> str:
+    """The page; `person`: who is signed in (PORTFOLIO_ACCESS=members), shown with a sign-out button."""
     q = Query.parse(params)
     t = _words(lang)
     process = _default_process()
@@ -125,7 +127,7 @@ def render_page(records: Iterable[Mapping[str, Any]], params: Mapping[str, str],
         return t.onboarded if step == STEP_DONE else t.step_of.format(n=step, total=len(chosen.steps) - 1)
 
     return environment().get_template("portfolio.html.j2").render(
-        page=chosen, rows=[to_row(r, lang, when) for r in chosen.rows], t=t, lang=lang,
+        page=chosen, person=person, rows=[to_row(r, lang, when) for r in chosen.rows], t=t, lang=lang,
         roles={k: v[lang] for k, v in texts()["roles"].items()}, link=link, step_name=step_name,
         level_name=lambda level: level_name(level, lang), reset="/" + ("?lang=en" if lang == "en" else ""),
         columns=tuple((c, getattr(t, label)) for c, label in zip(COLUMNS, LABELS)))

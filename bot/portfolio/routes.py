@@ -1,8 +1,9 @@
 """The portfolio's HTTP edge: GET /, GET /api/onboardings, GET /badge/{owner}/{repo}.svg.
 
 Thin: read the records reconcile kept (one store read, no GitHub), hand them to the pure
-parts, answer. PORTFOLIO_ACCESS=members refuses the page and the JSON (sign-in through
-GitHub is not built yet, see docs/portfolio.md) and gives every badge the neutral text.
+parts, answer. With PORTFOLIO_ACCESS=members the page and the JSON show a signed-in
+person the products of the organisations they are a member of (bot/portfolio/signin.py),
+and every badge is the neutral one.
 """
 
 from __future__ import annotations
@@ -18,22 +19,40 @@ from starlette.routing import Route
 from bot.portfolio.badge import etag, render_badge
 from bot.portfolio.record import NAMESPACE, SCHEMA_VERSION
 from bot.portfolio.render import render_page
+from bot.portfolio.signin import CALLBACK, SignIn
 from bot.portfolio.view import Query, language, matches, page, texts
 
 BADGE_CACHE = "public, max-age=300"     # READMEs on GitHub are served through its camo proxy, which honours this
 PAGE_CACHE = "no-cache"
+PRIVATE_CACHE = "private, no-store"     # members only: never in a shared cache
 
 
 def portfolio_routes(state: dict, settings) -> list[Route]:
     """Routes over the store in `state["store"]` (set by the app's lifespan)."""
     served = {o.lower() for o in settings.github_orgs}
-    public = getattr(settings, "portfolio_access", "public") == "public"
+    public = settings.portfolio_access == "public"
+    signin = None if public else SignIn(settings, state)
 
-    async def records() -> list[dict[str, Any]]:
+    async def records(orgs: set[str] | None = None) -> list[dict[str, Any]]:
+        """The kept records of the served organisations (of `orgs` only, when given)."""
         store = state.get("store")
         kept = await asyncio.to_thread(store.items, NAMESPACE) if store is not None else {}
         return [r for r in kept.values() if isinstance(r, dict) and r.get("schema") == SCHEMA_VERSION
-                and (not served or str(r.get("owner", "")).lower() in served)]
+                and (not served or str(r.get("owner", "")).lower() in served)
+                and (orgs is None or str(r.get("owner", "")).lower() in orgs)]
+
+    def visible(request: Request) -> set[str] | None | Response:
+        """The organisations this request may see (None: all), or the answer when none."""
+        if public:
+            return None
+        session = signin.session(request)
+        if session is None:
+            if request.url.path.startswith("/api/"):
+                return JSONResponse({"error": "sign_in_required"}, status_code=401, headers={"Cache-Control": "no-store"})
+            return signin.start(request)
+        if not session.orgs:
+            return refused(request)
+        return set(session.orgs)
 
     def lang_of(request: Request) -> str:
         return language(request.query_params.get("lang"), request.headers.get("accept-language"))
@@ -43,17 +62,23 @@ def portfolio_routes(state: dict, settings) -> list[Route]:
                             headers={"Cache-Control": "no-store"})
 
     async def home(request: Request) -> Response:
-        if not public:
-            return refused(request)
-        html = await asyncio.to_thread(render_page, await records(), dict(request.query_params), lang_of(request))
-        return HTMLResponse(html, headers={"Cache-Control": PAGE_CACHE, "Content-Language": lang_of(request)})
+        orgs = visible(request)
+        if isinstance(orgs, Response):
+            return orgs
+        person = signin.session(request).login if signin else None
+        html = await asyncio.to_thread(render_page, await records(orgs), dict(request.query_params),
+                                       lang_of(request), person)
+        return HTMLResponse(html, headers={"Cache-Control": PAGE_CACHE if public else PRIVATE_CACHE,
+                                           "Content-Language": lang_of(request)})
 
     async def api(request: Request) -> Response:
-        if not public:
-            return JSONResponse({"error": "members_only"}, status_code=403)
-        chosen = page(await records(), Query.parse(dict(request.query_params)))
+        orgs = visible(request)
+        if isinstance(orgs, Response):
+            return orgs
+        chosen = page(await records(orgs), Query.parse(dict(request.query_params)))
         return JSONResponse({"schema": SCHEMA_VERSION, "generated_at": _now(), "total": chosen.total,
-                             "onboardings": list(chosen.rows)}, headers={"Cache-Control": PAGE_CACHE})
+                             "onboardings": list(chosen.rows)},
+                            headers={"Cache-Control": PAGE_CACHE if public else PRIVATE_CACHE})
 
     async def badge(request: Request) -> Response:
         owner, repo = request.path_params["owner"], request.path_params["repo"]
@@ -71,8 +96,11 @@ def portfolio_routes(state: dict, settings) -> list[Route]:
             return Response(status_code=304, headers=headers)
         return Response(svg, media_type="image/svg+xml; charset=utf-8", headers=headers)
 
-    return [Route("/", home, methods=["GET"]), Route("/api/onboardings", api, methods=["GET"]),
-            Route("/badge/{owner}/{repo}.svg", badge, methods=["GET"])]
+    routes = [Route("/", home, methods=["GET"]), Route("/api/onboardings", api, methods=["GET"]),
+              Route("/badge/{owner}/{repo}.svg", badge, methods=["GET"])]
+    if signin is not None:
+        routes += [Route(CALLBACK, signin.callback, methods=["GET"]), Route("/auth/logout", signin.logout, methods=["POST"])]
+    return routes
 
 
 def _tags(header: str) -> set[str]:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import httpx
 import pytest
 
-from bot.sandbox.world import BOARD_MEMBER, SECRETARIAT
+from bot.sandbox.world import BOARD_MEMBER, CONTRIBUTOR, SECRETARIAT
 from tests.e2e.test_board_review import send_to_the_board, without_steering_group
 
 EXAMPLE = "OS2offdig/os2eksempel"
@@ -112,14 +112,64 @@ def test_an_unknown_repository_gets_a_neutral_badge_with_its_name_escaped(portfo
     assert b"ikke i OS2" in neutral and b"ikke i OS2" in other_org
 
 
-def test_members_only_refuses_the_page_and_the_json(world, github, tmp_path):
+@pytest.fixture
+def members_only(world, github, tmp_path):
+    """The bot with PORTFOLIO_ACCESS=members and the App's OAuth client, one product onboarding."""
+    from bot.sandbox.oauth import client_secret
     from tests.e2e.harness import Bot
 
-    bot = Bot(world=world, github_url=github.url, database=tmp_path / "m.db", env={"PORTFOLIO_ACCESS": "members"}).start()
-    try:
-        bot.transfer(EXAMPLE)
-        bot.settle()
-        assert get(bot, "/").status_code == 403 and get(bot, "/api/onboardings").status_code == 403
-        assert b"ikke i OS2" in get(bot, f"/badge/{EXAMPLE}.svg").content     # tells nothing either
-    finally:
-        bot.stop()
+    app = world.state.app
+    bot = Bot(world=world, github_url=github.url, database=tmp_path / "m.db", env={
+        "PORTFOLIO_ACCESS": "members", "GITHUB_CLIENT_ID": app.client_id,
+        "GITHUB_CLIENT_SECRET": client_secret(app)}).start()
+    bot.transfer(EXAMPLE)
+    bot.settle()
+    yield bot
+    bot.stop()
+
+
+def sign_in(bot, who: str) -> httpx.Client:
+    """A browser: the portfolio sends it to GitHub, `who` agrees, GitHub sends it back."""
+    browser = httpx.Client(base_url=bot.url, timeout=10)
+    to_github = browser.get("/?step=1")
+    assert to_github.status_code == 302
+    assert to_github.headers["location"].startswith(bot.github_url + "/login/oauth/authorize?")
+    back = httpx.get(to_github.headers["location"] + f"&login={who}", timeout=10)
+    assert back.status_code == 302 and back.headers["location"].startswith(bot.url + "/auth/callback?code=")
+    home = browser.get(back.headers["location"])
+    assert home.status_code == 302 and home.headers["location"] == "/?step=1"    # back where they were going
+    return browser
+
+
+def test_members_sign_in_with_github_and_see_the_portfolio(members_only):
+    bot = members_only
+    assert httpx.get(bot.url + "/api/onboardings", timeout=10).status_code == 401
+    browser = sign_in(bot, SECRETARIAT)
+    page = browser.get("/")
+    assert page.status_code == 200 and f"/{EXAMPLE}/issues/" in page.text
+    assert f"Logget ind som {SECRETARIAT}" in page.text and "no-store" in page.headers["cache-control"]
+    assert browser.get("/api/onboardings").json()["total"] == 1
+    assert b"ikke i OS2" in browser.get(f"/badge/{EXAMPLE}.svg").content     # badges tell no one anything
+    browser.post("/auth/logout")
+    assert browser.get("/").status_code == 302
+
+
+def test_someone_outside_the_organisation_is_refused(members_only):
+    browser = sign_in(members_only, CONTRIBUTOR)
+    refused = browser.get("/")
+    assert refused.status_code == 403 and EXAMPLE not in refused.text
+    assert browser.get("/api/onboardings").status_code == 403
+
+
+def test_a_forged_or_replayed_sign_in_lets_no_one_in(members_only):
+    bot = members_only
+    browser = httpx.Client(base_url=bot.url, timeout=10)
+    browser.cookies.set("os2bot_session", "eyJsb2dpbiI6Im1hbGxvcnkifQ.AAAA")
+    assert browser.get("/").status_code == 302                                   # a forged session: sign in first
+    to_github = browser.get("/")
+    back = httpx.get(to_github.headers["location"] + f"&login={SECRETARIAT}", timeout=10)
+    stranger = httpx.Client(base_url=bot.url, timeout=10)                       # no state cookie: not the one who started
+    assert stranger.get(back.headers["location"]).status_code == 400
+    assert browser.get(back.headers["location"]).status_code == 302             # the right browser gets in
+    replay = httpx.Client(base_url=bot.url, timeout=10, cookies=browser.cookies)
+    assert replay.get(back.headers["location"]).status_code in (400, 403)      # the code is spent
