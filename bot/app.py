@@ -15,6 +15,7 @@ from starlette.routing import Route
 from bot.context import Services
 from bot.dispatch import Routes, default_coalesced, default_routes, make_processor
 from bot.log import get_logger
+from bot.portfolio.routes import portfolio_routes
 from bot.runner import Runner
 from bot.settings import Settings
 from bot.store import Store
@@ -112,6 +113,7 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
         Route(WEBHOOK_PATH, endpoint.handle, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        *portfolio_routes(state, settings),
     ], lifespan=lifespan)
     app.state.bot = state
     return app

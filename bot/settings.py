@@ -66,6 +66,9 @@ class Settings:
     jira_token: Secret | None = None
     jira_flavour: str = "auto"        # auto (asks serverInfo) | cloud | datacenter
     jira_timeout: float = 10.0        # seconds per Jira request
+    portfolio_access: str = "public"  # public | members: the portfolio page and JSON (docs/portfolio.md)
+    github_client_id: str | None = None       # the App's OAuth client: members sign in to the portfolio
+    github_client_secret: Secret | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def require_app(self) -> None:
@@ -212,6 +215,15 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     if jira_flavour == "cloud" and not jira_user:
         raise SettingsError("JIRA_USER: Jira Cloud needs the account's e-mail address (with an API token in JIRA_TOKEN)")
 
+    portfolio_access = env.get("PORTFOLIO_ACCESS", "public").strip().lower() or "public"
+    if portfolio_access not in ("public", "members"):
+        raise SettingsError(f"PORTFOLIO_ACCESS: expected public or members, got {portfolio_access[:20]!r}")
+    client_id = env.get("GITHUB_CLIENT_ID", "").strip() or None
+    client_secret = env.get("GITHUB_CLIENT_SECRET", "").strip()
+    if portfolio_access == "members" and not (client_id and client_secret):
+        raise SettingsError("GITHUB_CLIENT_ID: PORTFOLIO_ACCESS=members signs people in with the App's "
+                            "client id and secret (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET)")
+
     return Settings(
         app_id=_int(env, "APP_ID", None, minimum=1),
         private_key=_private_key(env),
@@ -237,4 +249,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         jira_token=Secret(jira_token) if jira_token else None,
         jira_flavour=jira_flavour,
         jira_timeout=_float(env, "JIRA_TIMEOUT", 10.0),
+        portfolio_access=portfolio_access,
+        github_client_id=client_id,
+        github_client_secret=Secret(client_secret) if client_secret else None,
     )

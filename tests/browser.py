@@ -48,7 +48,8 @@ def _high(fd: int) -> int:
 class Browser:
     """One headless Chromium with one page (tab)."""
 
-    def __init__(self, executable: str, width: int = 1280, height: int = 900, timeout: float = 20.0):
+    def __init__(self, executable: str, width: int = 1280, height: int = 900, timeout: float = 20.0,
+                 languages: str = "da-DK,da"):
         self.timeout = timeout
         self._profile = tempfile.TemporaryDirectory(prefix="os2bot-chromium-")
         to_chrome_r, self._to_chrome = os.pipe()
@@ -59,6 +60,7 @@ class Browser:
                 "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--metrics-recording-only", "--mute-audio",
                 f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe", f"--window-size={width},{height}",
+                f"--lang={languages.split(',')[0]}", f"--accept-lang={languages}",
                 "about:blank"]
         # the pipe ends must be fds 3 and 4 in Chromium: let the shell put them there (no preexec_fn in a
         # process with threads)
@@ -147,6 +149,12 @@ class Browser:
                 raise TimeoutError(f"{expression!r} not true after {timeout or self.timeout}s: "
                                    f"{self.evaluate('location.href')}")
             time.sleep(0.1)
+
+    def act(self, expression: str) -> None:
+        """Run a script that navigates (a click, a form submit) and wait for the new page."""
+        self.evaluate("window.__os2bot_old_page = true")
+        self.evaluate(expression)
+        self.wait_for("!window.__os2bot_old_page && document.readyState === 'complete'")
 
     def click(self, selector: str) -> None:
         """Click the element `selector` finds (a link or a form's button), as a person would."""
