@@ -366,7 +366,8 @@ class Reconciler:
         record = build_record(plan.desired, issue_number=outcome.issue, achieved_level=checks.achieved_level,
                               target_level=checks.target_level,
                               jira=await self.store.aget(JIRA_STATUS, full.lower()),
-                              last_activity=now if wrote or primary is None else primary.updated_at, recorded_at=now)
+                              last_activity=now if wrote or primary is None else primary.updated_at, recorded_at=now,
+                              private=checks.snapshot.private is not False)
         await self.store.aput(NAMESPACE, full.lower(), record)
 
     # ---- apply ----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ ROLES = ("secretariat", "coordinator", "board", "contributor")   # who can be wa
 
 def build_record(desired: DesiredIssue, *, issue_number: int, achieved_level: int | None,
                  target_level: int | None, jira: Mapping[str, Any] | None, last_activity: str | None,
-                 recorded_at: str) -> dict[str, Any]:
+                 recorded_at: str, private: bool = False) -> dict[str, Any]:
     """The record of one onboarding as its issue shows it now."""
     view, state = desired.view, desired.onboarding_state or State()
     repo = view.repo
@@ -47,6 +47,7 @@ def build_record(desired: DesiredIssue, *, issue_number: int, achieved_level: in
         "jira": {"key": jira.get("key"), "url": jira.get("url")} if jira and jira.get("ok") and jira.get("key") else None,
         "last_activity": last_activity or recorded_at,
         "onboarded": view.done,
+        "private": bool(private),          # kept off the public page, the JSON and the badges
         "onboarded_at": state.meta.onboarded_at or None,
         "state": desired.state,
         "recorded_at": recorded_at,

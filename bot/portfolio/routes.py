@@ -39,7 +39,8 @@ def portfolio_routes(state: dict, settings) -> list[Route]:
         kept = await asyncio.to_thread(store.items, NAMESPACE) if store is not None else {}
         return [r for r in kept.values() if isinstance(r, dict) and r.get("schema") == SCHEMA_VERSION
                 and (not served or str(r.get("owner", "")).lower() in served)
-                and (orgs is None or str(r.get("owner", "")).lower() in orgs)]
+                and (orgs is None or str(r.get("owner", "")).lower() in orgs)
+                and not (public and r.get("private", True))]
 
     def visible(request: Request) -> set[str] | None | Response:
         """The organisations this request may see (None: all), or the answer when none."""
@@ -86,7 +87,7 @@ def portfolio_routes(state: dict, settings) -> list[Route]:
         if public:
             store = state.get("store")
             record = await store.aget(NAMESPACE, f"{owner}/{repo}".lower()) if store is not None else None
-            if not isinstance(record, dict) or (served and owner.lower() not in served):
+            if not isinstance(record, dict) or (served and owner.lower() not in served) or record.get("private", True):
                 record = None
         svg = render_badge(record, lang_of(request), name=f"{owner}/{repo}")
         tag = etag(svg)

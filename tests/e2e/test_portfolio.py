@@ -173,3 +173,15 @@ def test_a_forged_or_replayed_sign_in_lets_no_one_in(members_only):
     assert browser.get(back.headers["location"]).status_code == 302             # the right browser gets in
     replay = httpx.Client(base_url=bot.url, timeout=10, cookies=browser.cookies)
     assert replay.get(back.headers["location"]).status_code in (400, 403)      # the code is spent
+
+
+def test_a_private_repository_is_not_on_the_public_page_the_json_or_a_badge(portfolio, world):
+    world.add_product("os2hemmelig", private=True, description="Et internt produkt")
+    portfolio.transfer("OS2offdig/os2hemmelig")
+    portfolio.settle()
+    assert portfolio.onboarding_issues("OS2offdig/os2hemmelig")          # onboarded as any other
+    assert "os2hemmelig" not in get(portfolio, "/").text
+    names = [r["repository"] for r in get(portfolio, "/api/onboardings").json()["onboardings"]]
+    assert "OS2offdig/os2hemmelig" not in names and EXAMPLE in names
+    hidden = get(portfolio, "/badge/OS2offdig/os2hemmelig.svg").text.replace("os2hemmelig", "ukendt")
+    assert hidden == get(portfolio, "/badge/OS2offdig/ukendt.svg").text               # the neutral badge
