@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
                   env=jira_environment(jira)).start()
         try:
             if args.serve:
-                console.print(f"[bold]Sandkassen · the sandbox page[/]: {github_url}{play.PATH}?som={CONTRIBUTOR}\n")
+                console.print(f"[bold]Sandkassen · the sandbox page[/]: {github_url}{play.PATH}?som={CONTRIBUTOR}\n"
+                              f"[bold]Porteføljen · the portfolio[/]: {bot.url}/\n")
             console.print(f"[bold]GitHub stand-in[/] {github_url}   [bold]Jira stand-in[/] {jira.url}   "
                           f"[bold]bot[/] {bot.url}")
             response = bot.transfer(full_name)
@@ -66,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
                 # from here on, every change (on the page or by the bot) reaches the bot as GitHub's webhook
                 world.state.app.deliver_webhooks = True
                 console.print(f"\nServing. Play at {github_url}{play.PATH}?som={CONTRIBUTOR} — every change there "
-                              f"reaches the bot as a signed webhook. Send your own to {bot.url}/api/github/webhooks "
+                              f"reaches the bot as a signed webhook. The portfolio is at {bot.url}/. "
+                              f"Send your own deliveries to {bot.url}/api/github/webhooks "
                               f"(secret {SECRET!r}). Ctrl-C stops.")
                 try:
                     while True:
