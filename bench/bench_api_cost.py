@@ -83,30 +83,31 @@ def measure(bot: Bot, action) -> tuple[dict[str, int], float]:
     return {**counter.snapshot(), "points": counter.points}, time.perf_counter() - started
 
 
-def sweep_row(bot: Bot, repositories: int) -> tuple[dict[str, int], float]:
-    """One sweep (as `os2bot sweep` runs it: its own client and journal connection) of
-    `repositories` that were all reconciled since they last changed."""
-    import asyncio
-
+async def sweep_once(settings) -> tuple[int, dict[str, int], float]:
+    """One sweep as `os2bot sweep` runs it (its own client and journal connection): how many
+    repositories it queued, the requests and points it spent, its seconds."""
     from bot.github import GitHubApp
     from bot.store import Store
     from bot.sweep import sweep
 
+    app, store = GitHubApp(settings), Store(settings.database_path)
+    try:
+        started = time.perf_counter()
+        queued = await sweep(app, store, settings.github_orgs)
+        return queued, {**app.counter.snapshot(), "points": app.counter.points}, time.perf_counter() - started
+    finally:
+        await app.aclose()
+        store.close()
+
+
+def sweep_row(bot: Bot, repositories: int) -> tuple[dict[str, int], float]:
+    """One sweep of `repositories` that were all reconciled since they last changed."""
+    import asyncio
+
     settings = bot.app.state.bot["services"].settings
-
-    async def once():
-        app, store = GitHubApp(settings), Store(settings.database_path)
-        try:
-            started = time.perf_counter()
-            queued = await sweep(app, store, settings.github_orgs)
-            return queued, {**app.counter.snapshot(), "points": app.counter.points}, time.perf_counter() - started
-        finally:
-            await app.aclose()
-            store.close()
-
-    asyncio.run(once())                  # the first sweep: every repository once (never reconciled)
+    asyncio.run(sweep_once(settings))    # the first sweep: every repository once (never reconciled)
     bot.settle(timeout=900)
-    queued, counts, seconds = asyncio.run(once())
+    queued, counts, seconds = asyncio.run(sweep_once(settings))
     assert queued == 0, f"{queued} of {repositories} unchanged repositories were queued"
     return counts, seconds
 

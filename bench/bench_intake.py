@@ -286,9 +286,11 @@ def measure_intake(*, rounds: int = 5, seconds: float = 5.0, connections: int = 
         "ratio": statistics.median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
         "p50_ms": median("bot", "p50_ms"), "p99_ms": median("bot", "p99_ms"),
         "bare_p50_ms": median("bare", "p50_ms"), "bare_p99_ms": median("bare", "p99_ms"),
-        "peak_rss_mib": rss["bot"], "bare_peak_rss_mib": rss["bare"],
+        "peak_rss_mib": rss["bot"], "peak_rss_mb": rss["bot"], "bare_peak_rss_mib": rss["bare"],
         "journaled": journaled, "answered": answered,
         "load_generator": "wrk" if wrk else "python (bench/loadgen.py)",
+        "source": f"bench_intake.measure_intake: {'wrk' if wrk else 'the Python load generator'}, {rounds} rounds of "
+                  f"{seconds:g} s per server, {connections} connections, bare endpoint on the same uvloop/httptools stack",
         "journal_sync": journal_sync, "runner": "on (os2bot serve)" if serve else "off",
         "rounds": rounds, "seconds": seconds, "connections": connections, "threads": threads,
         "payload_bytes": len(body), "cores": os.cpu_count(),

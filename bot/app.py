@@ -15,6 +15,7 @@ from starlette.routing import Route
 from bot.context import Services
 from bot.dispatch import Routes, default_coalesced, default_routes, make_processor
 from bot.log import get_logger
+from bot.portfolio.routes import portfolio_routes
 from bot.runner import Runner
 from bot.settings import Settings
 from bot.store import Store
@@ -52,6 +53,9 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
         background: list[asyncio.Task] = []
         if run_jobs:
             await runner.start()
+            from bot.prune import prune_forever
+
+            background.append(asyncio.create_task(prune_forever(store, settings.journal_retention)))
             if settings.sweep_interval and svc.github is not None:
                 from bot.sweep import sweep_forever
 
@@ -109,6 +113,7 @@ def create_app(settings: Settings, *, routes: Routes | None = None, services: Se
         Route(WEBHOOK_PATH, endpoint, methods=["POST"]),   # an ASGI app: no Request/Response objects
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        *portfolio_routes(state, settings),
     ], lifespan=lifespan)
     app.state.bot = state
     app.webhook = endpoint

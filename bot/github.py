@@ -10,12 +10,13 @@ PermanentError (retrying cannot help).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, AsyncIterator
+from datetime import datetime, timedelta, timezone
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 import httpx
 from githubkit import AppAuthStrategy, GitHub
@@ -225,19 +226,50 @@ def _translated(what: str):
         raise translate(exc, what) from exc
 
 
+class SingleFlight:
+    """One fetch at a time per key: callers arriving while it runs wait for it and then find
+    its result in the cache; a fetch that failed left nothing there, so the next caller
+    fetches again. Locks belong to an event loop: a new loop (asyncio.run again) gets new ones."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Any, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
+
+    def lock(self, key: Any) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        held = self._locks.get(key)
+        if held is None or held[0] is not loop:
+            held = self._locks[key] = (loop, asyncio.Lock())
+        return held[1]
+
+    async def get(self, key: Any, cached: Callable[[], Awaitable[Any]], fetch: Callable[[], Awaitable[Any]]) -> Any:
+        found = await cached()
+        if found is not None:
+            return found
+        async with self.lock(key):
+            found = await cached()
+            return found if found is not None else await fetch()
+
+
 class InstallationClient:
     """Requests made as one installation of the App (what handlers use). Its `budget` holds
     what GitHub last said this installation has left; the sweep paces itself by it."""
 
-    def __init__(self, github: GitHub, installation_id: int, counter: RequestCounter | None = None):
+    def __init__(self, github: GitHub, installation_id: int, counter: RequestCounter | None = None,
+                 token_ready: Callable[[], Awaitable[Any]] | None = None):
         self.github = github
         self.installation_id = installation_id
         self.counter = counter or RequestCounter()
         self.budget = RateBudget()
+        self._token_ready = token_ready      # mints the installation token once, whoever asks at the same time
+
+    async def _ready(self) -> None:
+        if self._token_ready is not None:
+            await self._token_ready()
 
     async def rest(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
         """A REST call returning raw JSON: models of githubkit reject some real payloads."""
         what = f"{method} {path}"
+        await self._ready()
         _BUDGET.set(self.budget)
         with _translated(what):
             response = await self.github.arequest(method, path, json=json, params=params)
@@ -247,6 +279,7 @@ class InstallationClient:
 
     async def rest_or_none(self, method: str, path: str, **kwargs: Any) -> Any:
         """Like rest(), but a 404 is an answer (not a member, no such file), not an error."""
+        await self._ready()
         _BUDGET.set(self.budget)
         try:
             with _translated(f"{method} {path}"):
@@ -264,6 +297,7 @@ class InstallationClient:
         """The query's data. `optional`: top-level fields whose NOT_FOUND is an answer, not an
         error (GitHub then returns the rest of the data with that field null). The points GitHub
         reports in the answer's `rateLimit` (every query of the bot asks for it) are counted."""
+        await self._ready()
         _BUDGET.set(self.budget)
         try:
             data = await self.github.async_graphql(query, variables)
@@ -323,6 +357,7 @@ class GitHubApp:
         )
         self._installations: dict[int, InstallationClient] = {}
         self._bot_login: str | None = None
+        self._flights = SingleFlight()     # installation tokens and GET /app: one request, however many ask
 
     async def aclose(self) -> None:
         """Close the connection pool; once, when the process is done with GitHub."""
@@ -332,9 +367,25 @@ class GitHubApp:
         client = self._installations.get(installation_id)
         if client is None:
             auth = self.github.auth.as_installation(installation_id)
-            client = InstallationClient(self.github.with_auth(auth), installation_id, self.counter)
+            # githubkit 0.16.1 (pinned): the cache key its auth flow (AppAuth) reads the token from
+            key = auth.get_auth_flow(self.github)._get_installation_cache_key()
+            client = InstallationClient(self.github.with_auth(auth), installation_id, self.counter,
+                                        token_ready=lambda: self._token(installation_id, key))
             self._installations[installation_id] = client
         return client
+
+    async def _token(self, installation_id: int, key: str) -> str:
+        """The installation's token from the cache githubkit's auth reads (same key, same
+        expiry less a minute), minted here first so concurrent requests share one."""
+        cache = await self._cache.get_async_cache_storage()
+
+        async def mint() -> str:
+            data = await self.app_rest("POST", f"/app/installations/{installation_id}/access_tokens")
+            expires = datetime.strptime(data["expires_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            await cache.aset(key, data["token"], expires - datetime.now(timezone.utc) - timedelta(minutes=1))
+            return data["token"]
+
+        return await self._flights.get(("token", installation_id), lambda: cache.aget(key), mint)
 
     async def app_rest(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
         """A call made as the App (JWT): installations, the App's own identity, its delivery log."""
@@ -356,10 +407,15 @@ class GitHubApp:
 
     async def bot_login(self) -> str:
         """The App's bot account as REST names it ("<slug>[bot]"), asked once per process."""
-        if self._bot_login is None:
+        async def cached() -> str | None:
+            return self._bot_login
+
+        async def fetch() -> str:
             app = await self.app_rest("GET", "/app")
             self._bot_login = f"{app['slug']}[bot]"
-        return self._bot_login
+            return self._bot_login
+
+        return await self._flights.get("app", cached, fetch)
 
     async def installation_for_repo(self, owner: str, repo: str) -> int:
         data = await self.app_rest("GET", f"/repos/{owner}/{repo}/installation")

@@ -31,6 +31,7 @@ REPOSITORY_SNAPSHOT_FIELDS = """
     description
     url
     isArchived
+    isPrivate
     hasIssuesEnabled
     defaultBranchRef { name }
     licenseInfo { spdxId }
@@ -219,6 +220,7 @@ def snapshot_from_repository(repo: Any) -> Snapshot:
         default_branch=branch.get("name"),
         has_issues=repo.get("hasIssuesEnabled"),
         archived=repo.get("isArchived"),
+        private=repo.get("isPrivate"),
         description=repo.get("description"),
         html_url=repo.get("url"),
         source="github",

@@ -21,7 +21,6 @@ repairs what this cannot (an event older than GitHub's log, one whose redelivery
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,11 +29,12 @@ from typing import Any
 from bot.dispatch import Routes, handlers_for
 from bot.errors import PermanentError, TransientError
 from bot.log import get_logger
+from bot.settings import GITHUB_KEEPS_DELIVERIES, parse_duration as parse_since  # noqa: F401 (the CLI's --since)
 from bot.store import Store
 
 REDELIVERIES = "redelivery"       # store namespace: guid -> what was asked for, and when
 DEFAULT_WINDOW = 24 * 3600.0      # how far back a run looks
-GITHUB_KEEPS = 3 * 24 * 3600.0    # GitHub keeps an App's delivery log this long
+GITHUB_KEEPS = GITHUB_KEEPS_DELIVERIES   # GitHub keeps an App's delivery log this long
 MAX_REQUESTS = 100                # redelivery requests per run
 MAX_PAGES = 50                    # pages of 100 read per run (the log of a busy day)
 FIRST_RUN_DELAY = 5.0             # seconds after start-up: the server must be answering first
@@ -80,17 +80,6 @@ class Report:
                 "asked_before": self.asked_before, "unhandled": self.unhandled, "asked": len(self.asked),
                 "refused": len(self.refused), "over_cap": self.over_cap, "truncated": self.truncated,
                 "error": self.error}
-
-
-def parse_since(text: str) -> float:
-    """`24h`, `90m`, `2d`, `3600s` or `3600` as seconds (ValueError for anything else)."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text.lower())
-    if match is None:
-        raise ValueError(f"expected a duration such as 24h, 90m, 2d or 3600s, got {text!r}")
-    seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
-    if seconds <= 0:
-        raise ValueError(f"expected a duration above zero, got {text!r}")
-    return seconds
 
 
 def _epoch(value: Any) -> float | None:

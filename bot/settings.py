@@ -7,6 +7,7 @@ Secrets are wrapped so that they never show up in a log line, a repr or an error
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -14,6 +15,9 @@ from typing import Mapping
 from bot.errors import SettingsError
 
 GITHUB_MAX_PAYLOAD = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+# GitHub keeps an App's delivery log (and redelivers from it) this long: the journal must
+# remember every delivery id at least as long, or a redelivery of a done one runs again.
+GITHUB_KEEPS_DELIVERIES = 3 * 24 * 3600.0
 
 
 class Secret:
@@ -56,11 +60,15 @@ class Settings:
     github_timeout: float = 10.0
     sweep_interval: float = 6 * 3600  # seconds between sweeps of every repository; 0 turns them off
     redeliver_interval: float = 3600  # seconds between reads of the App's delivery log (redeliver what failed); 0: off
+    journal_retention: float = 7 * 24 * 3600   # done deliveries are forgotten this long after they were done
     jira_url: str | None = None
     jira_user: str | None = None
     jira_token: Secret | None = None
     jira_flavour: str = "auto"        # auto (asks serverInfo) | cloud | datacenter
     jira_timeout: float = 10.0        # seconds per Jira request
+    portfolio_access: str = "public"  # public | members: the portfolio page and JSON (docs/portfolio.md)
+    github_client_id: str | None = None       # the App's OAuth client: members sign in to the portfolio
+    github_client_secret: Secret | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def require_app(self) -> None:
@@ -98,6 +106,30 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise SettingsError(f"{name}: expected a positive number of seconds, got {raw[:20]!r}")
     return value
+
+
+def parse_duration(text: str) -> float:
+    """`24h`, `90m`, `2d`, `3600s` or `3600` as seconds (ValueError for anything else)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text.lower())
+    if match is None:
+        raise ValueError(f"expected a duration such as 24h, 90m, 2d or 3600s, got {text!r}")
+    seconds = float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"expected a duration above zero, got {text!r}")
+    return seconds
+
+
+def _retention(env: Mapping[str, str]) -> float:
+    raw = env.get("JOURNAL_RETENTION", "").strip()
+    if not raw:
+        return Settings.journal_retention
+    try:
+        seconds = parse_duration(raw)
+    except ValueError as exc:
+        raise SettingsError(f"JOURNAL_RETENTION: {exc}") from None
+    if seconds < GITHUB_KEEPS_DELIVERIES:
+        raise SettingsError(f"JOURNAL_RETENTION: at least 3d (GitHub redelivers for 3 days), got {raw[:20]!r}")
+    return seconds
 
 
 def _interval(env: Mapping[str, str], name: str, default: float) -> float:
@@ -183,6 +215,15 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
     if jira_flavour == "cloud" and not jira_user:
         raise SettingsError("JIRA_USER: Jira Cloud needs the account's e-mail address (with an API token in JIRA_TOKEN)")
 
+    portfolio_access = env.get("PORTFOLIO_ACCESS", "public").strip().lower() or "public"
+    if portfolio_access not in ("public", "members"):
+        raise SettingsError(f"PORTFOLIO_ACCESS: expected public or members, got {portfolio_access[:20]!r}")
+    client_id = env.get("GITHUB_CLIENT_ID", "").strip() or None
+    client_secret = env.get("GITHUB_CLIENT_SECRET", "").strip()
+    if portfolio_access == "members" and not (client_id and client_secret):
+        raise SettingsError("GITHUB_CLIENT_ID: PORTFOLIO_ACCESS=members signs people in with the App's "
+                            "client id and secret (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET)")
+
     return Settings(
         app_id=_int(env, "APP_ID", None, minimum=1),
         private_key=_private_key(env),
@@ -202,9 +243,13 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         github_timeout=_float(env, "GITHUB_TIMEOUT", 10.0),
         sweep_interval=_interval(env, "SWEEP_INTERVAL", 6 * 3600.0),
         redeliver_interval=_interval(env, "REDELIVER_INTERVAL", 3600.0),
+        journal_retention=_retention(env),
         jira_url=_url(env, "JIRA_URL", None),
         jira_user=jira_user,
         jira_token=Secret(jira_token) if jira_token else None,
         jira_flavour=jira_flavour,
         jira_timeout=_float(env, "JIRA_TIMEOUT", 10.0),
+        portfolio_access=portfolio_access,
+        github_client_id=client_id,
+        github_client_secret=Secret(client_secret) if client_secret else None,
     )

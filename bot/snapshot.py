@@ -15,6 +15,7 @@ class Snapshot:
     default_branch: str | None = None
     has_issues: bool | None = None
     archived: bool | None = None
+    private: bool | None = None                # a private repository (never on the public portfolio)
     description: str | None = None
     html_url: str | None = None
     source: str = "local"                      # "local" or "github"

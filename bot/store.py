@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-SCHEMA = """
+SCHEMA_VERSION = 2   # PRAGMA user_version; 0: the first layout (the payload in `deliveries`)
+
+# The status columns, small and scanned; each delivery's payload lives in `payloads` (one row
+# per delivery, same seq), so claim, stats and prune never read payload pages.
+DELIVERIES = """
 CREATE TABLE IF NOT EXISTS deliveries (
     seq             INTEGER PRIMARY KEY AUTOINCREMENT,
     id              TEXT NOT NULL UNIQUE,           -- X-GitHub-Delivery
@@ -27,7 +31,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
     action          TEXT,
     queue_key       TEXT NOT NULL,                  -- deliveries with one key run one at a time, in order
     installation_id INTEGER,
-    payload         BLOB NOT NULL,                  -- the raw body, exactly as signed
     received_at     REAL NOT NULL,
     status          TEXT NOT NULL DEFAULT 'pending',  -- pending | running | done | dead
     attempts        INTEGER NOT NULL DEFAULT 0,
@@ -35,18 +38,56 @@ CREATE TABLE IF NOT EXISTS deliveries (
     last_error      TEXT,
     finished_at     REAL,
     retry_from      REAL                            -- start of the retry window when not received_at (a requeue)
-);
-CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (queue_key, seq) WHERE status IN ('pending', 'running');
-CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS deliveries_dead ON deliveries (seq) WHERE status = 'dead';
-CREATE TABLE IF NOT EXISTS kv (
+)"""
+
+# One statement per item (executescript would commit the migration's transaction half-way).
+SCHEMA = (
+    DELIVERIES,
+    # each delivery's raw body, exactly as signed
+    "CREATE TABLE IF NOT EXISTS payloads (seq INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+    # each queue with open deliveries and its head (its oldest open delivery): what claim() reads
+    "CREATE TABLE IF NOT EXISTS queue_heads (queue_key TEXT PRIMARY KEY, seq INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS queue_heads_seq ON queue_heads (seq)",
+    # deliveries per status, kept by the triggers below in the same transaction as the change
+    "CREATE TABLE IF NOT EXISTS journal_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (queue_key, seq) WHERE status IN ('pending', 'running')",
+    "CREATE INDEX IF NOT EXISTS deliveries_open_age ON deliveries (received_at) WHERE status IN ('pending', 'running')",
+    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending'",
+    "CREATE INDEX IF NOT EXISTS deliveries_dead ON deliveries (seq) WHERE status = 'dead'",
+    "CREATE INDEX IF NOT EXISTS deliveries_done ON deliveries (finished_at) WHERE status = 'done'",
+    """CREATE TRIGGER IF NOT EXISTS deliveries_inserted AFTER INSERT ON deliveries BEGIN
+        INSERT INTO journal_counts (status, n) VALUES (NEW.status, 1)
+            ON CONFLICT (status) DO UPDATE SET n = n + 1;
+        INSERT INTO queue_heads (queue_key, seq) SELECT NEW.queue_key, NEW.seq
+            WHERE NEW.status IN ('pending', 'running')
+            ON CONFLICT (queue_key) DO UPDATE SET seq = MIN(seq, excluded.seq);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS deliveries_status AFTER UPDATE OF status ON deliveries
+        WHEN OLD.status IS NOT NEW.status BEGIN
+        UPDATE journal_counts SET n = n - 1 WHERE status = OLD.status;
+        INSERT INTO journal_counts (status, n) VALUES (NEW.status, 1)
+            ON CONFLICT (status) DO UPDATE SET n = n + 1;
+    END""",
+    # only when a delivery opens or closes (pending <-> running, the busy path, leaves heads be)
+    """CREATE TRIGGER IF NOT EXISTS deliveries_opened_or_closed AFTER UPDATE OF status ON deliveries
+        WHEN (OLD.status IN ('pending', 'running')) IS NOT (NEW.status IN ('pending', 'running')) BEGIN
+        DELETE FROM queue_heads WHERE queue_key = NEW.queue_key;
+        INSERT INTO queue_heads (queue_key, seq)
+            SELECT NEW.queue_key, MIN(seq) FROM deliveries
+            WHERE queue_key = NEW.queue_key AND status IN ('pending', 'running') HAVING MIN(seq) IS NOT NULL;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS deliveries_deleted AFTER DELETE ON deliveries BEGIN
+        UPDATE journal_counts SET n = n - 1 WHERE status = OLD.status;
+        DELETE FROM payloads WHERE seq = OLD.seq;
+    END""",
+    """CREATE TABLE IF NOT EXISTS kv (
     namespace  TEXT NOT NULL,
     key        TEXT NOT NULL,
     value      TEXT NOT NULL,
     updated_at REAL NOT NULL,
     PRIMARY KEY (namespace, key)
-);
-"""
+)""",
+)
 
 OPEN_STATUSES = ("pending", "running")
 
@@ -112,11 +153,44 @@ def reconcile_job(delivery_id: str, full_name: str, installation_id: int | None,
                     payload=json.dumps(payload).encode(), received_at=time.time())
 
 
-_COLUMNS = "id, event, action, queue_key, installation_id, payload, received_at, attempts, seq, retry_from"
+# a Delivery from `deliveries d JOIN payloads p ON p.seq = d.seq`
+_COLUMNS = "d.id, d.event, d.action, d.queue_key, d.installation_id, p.body, d.received_at, d.attempts, d.seq, d.retry_from"
+_WITH_PAYLOAD = "deliveries d JOIN payloads p ON p.seq = d.seq"
 
 
 def _row_to_delivery(row: tuple) -> Delivery:
     return Delivery(*row)
+
+
+# Claim walks the queue heads in journal order (queue_heads_seq) and stops after `limit`
+# pending, due ones: it reads one row per queue that is busy or backing off, never the
+# deliveries queued behind a head (test_journal_size.py holds the plan).
+CLAIM_SQL = (f"SELECT {_COLUMNS} FROM queue_heads h CROSS JOIN deliveries d ON d.seq = h.seq"
+             " JOIN payloads p ON p.seq = d.seq"
+             " WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY h.seq LIMIT ?")
+
+
+def _split_payloads(conn: sqlite3.Connection, columns: set[str]) -> None:
+    """The first layout kept the payload in `deliveries`: move it to `payloads` and rebuild
+    `deliveries` without it (same seqs and ids, so redelivery and the duplicate check see
+    the same journal; the AUTOINCREMENT counter carries over, so no seq is used twice)."""
+    counter = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'").fetchone()
+    conn.execute("CREATE TABLE payloads (seq INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+    conn.execute("INSERT INTO payloads (seq, body) SELECT seq, payload FROM deliveries")
+    for index in [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND sql IS NOT NULL")]:
+        conn.execute(f'DROP INDEX "{index}"')
+    conn.execute("ALTER TABLE deliveries RENAME TO deliveries_v0")
+    conn.execute(DELIVERIES)
+    kept = ("seq, id, event, action, queue_key, installation_id, received_at, status, attempts, next_attempt_at,"
+            " last_error, finished_at")
+    retry_from = "retry_from" if "retry_from" in columns else "NULL"
+    conn.execute(f"INSERT INTO deliveries ({kept}, retry_from) SELECT {kept}, {retry_from} FROM deliveries_v0")
+    conn.execute("DROP TABLE deliveries_v0")
+    if counter is not None:
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = 'deliveries'")
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) SELECT 'deliveries', MAX(?, IFNULL(MAX(seq), 0))"
+                     " FROM deliveries", (counter[0],))
 
 
 class Store:
@@ -136,6 +210,7 @@ class Store:
         if not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._closed = False
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -143,19 +218,31 @@ class Store:
         # checkpoints copy the WAL into the database file: tens of milliseconds that must
         # not stall request handling, so a background thread does them, not the commits
         self._conn.execute("PRAGMA wal_autocheckpoint=0")
-        self._conn.executescript(SCHEMA)
-        self._migrate()
+        self.call(self._migrate)
         self._appends: list[tuple[Delivery, asyncio.Future]] = []
-        self._closed = False
         self._stop_checkpoints = threading.Event()
         self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="os2bot-checkpoint", daemon=True)
         self._checkpointer.start()
 
-    def _migrate(self) -> None:
-        """Columns added since a journal was created (CREATE TABLE IF NOT EXISTS keeps old tables)."""
-        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(deliveries)")}
-        if "retry_from" not in columns:
-            self._conn.execute("ALTER TABLE deliveries ADD COLUMN retry_from REAL")
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        """Bring a journal of any earlier layout to this one, in place and in one transaction."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(deliveries)")}
+        if "payload" in columns:
+            _split_payloads(conn, columns)
+        for statement in SCHEMA:
+            conn.execute(statement)
+        # the counts and heads the triggers keep from now on, from what is there
+        conn.execute("DELETE FROM journal_counts")
+        conn.execute("INSERT INTO journal_counts (status, n) SELECT status, COUNT(*) FROM deliveries GROUP BY status")
+        conn.execute("DELETE FROM queue_heads")
+        conn.execute("INSERT INTO queue_heads (queue_key, seq) SELECT queue_key, MIN(seq) FROM deliveries"
+                     " WHERE status IN ('pending', 'running') GROUP BY queue_key")
+        conn.execute("UPDATE deliveries SET finished_at = received_at WHERE status = 'done' AND finished_at IS NULL")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _checkpoint_loop(self, interval: float = 0.1) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -206,11 +293,14 @@ class Store:
     @staticmethod
     def _insert(conn: sqlite3.Connection, d: Delivery) -> bool:
         cur = conn.execute(
-            "INSERT OR IGNORE INTO deliveries (id, event, action, queue_key, installation_id, payload,"
-            " received_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (d.id, d.event, d.action, d.queue_key, d.installation_id, d.payload, d.received_at, d.received_at),
+            "INSERT OR IGNORE INTO deliveries (id, event, action, queue_key, installation_id,"
+            " received_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (d.id, d.event, d.action, d.queue_key, d.installation_id, d.received_at, d.received_at),
         )
-        return cur.rowcount == 1
+        if cur.rowcount != 1:
+            return False
+        conn.execute("INSERT INTO payloads (seq, body) VALUES (?, ?)", (cur.lastrowid, d.payload))
+        return True
 
     async def append(self, delivery: Delivery) -> bool:
         """Commit a delivery durably; False when its id is already journaled (a redelivery).
@@ -253,14 +343,7 @@ class Store:
 
         def op(conn: sqlite3.Connection) -> list[Delivery]:
             # the head of each queue (its oldest open delivery), if it is pending and due
-            rows = conn.execute(
-                f"SELECT {', '.join('d.' + c for c in _COLUMNS.split(', '))} FROM"
-                " (SELECT queue_key, MIN(seq) AS head FROM deliveries"
-                "  WHERE status IN ('pending', 'running') GROUP BY queue_key) h"
-                " JOIN deliveries d ON d.seq = h.head"
-                " WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.seq LIMIT ?",
-                (now, limit),
-            ).fetchall()
+            rows = conn.execute(CLAIM_SQL, (now, limit)).fetchall()
             taken = [_row_to_delivery(r) for r in rows]
             out = []
             for d in taken:
@@ -284,9 +367,9 @@ class Store:
         last, size, window = head.seq, 1, head.retry_window_start
         rows = conn.execute(
             "SELECT seq, event, action, next_attempt_at, received_at, retry_from,"
-            " CASE WHEN event = ? AND json_valid(CAST(payload AS TEXT))"
-            " THEN json_extract(CAST(payload AS TEXT), '$.create') END"
-            " FROM deliveries WHERE queue_key = ? AND status = 'pending' AND seq > ? ORDER BY seq",
+            " CASE WHEN event = ? THEN (SELECT json_extract(CAST(body AS TEXT), '$.create') FROM payloads p"
+            "  WHERE p.seq = d.seq AND json_valid(CAST(body AS TEXT))) END"
+            " FROM deliveries d WHERE queue_key = ? AND status = 'pending' AND seq > ? ORDER BY seq",
             (RECONCILE_EVENT, head.queue_key, head.seq))
         for seq, event, action, due, received, retry_from, create in rows:
             if event not in coalesce or due > now:
@@ -302,7 +385,8 @@ class Store:
         conn.execute("UPDATE deliveries SET status = 'running', attempts = attempts + 1"
                      " WHERE queue_key = ? AND seq > ? AND seq <= ? AND status = 'pending'",
                      (head.queue_key, head.seq, last))
-        newest = conn.execute("SELECT payload, installation_id FROM deliveries WHERE seq = ?", (last,)).fetchone()
+        newest = conn.execute(f"SELECT p.body, d.installation_id FROM {_WITH_PAYLOAD} WHERE d.seq = ?",
+                              (last,)).fetchone()
         try:
             full_name = json.loads(newest[0])["repository"]["full_name"]
         except (ValueError, KeyError, TypeError):
@@ -368,17 +452,25 @@ class Store:
                              f" WHERE {where}", (now, now, *args)).rowcount
         return self.call(op)
 
+    def prune(self, *, before: float, batch: int = 500) -> int:
+        """Forget up to `batch` deliveries done before `before` (an epoch), oldest first, with
+        their payloads; how many went. Dead letters and open deliveries are never pruned. One
+        small transaction: the caller loops, letting intake in between (prune_journal)."""
+        return self.call(lambda c: c.execute(
+            "DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries"
+            " WHERE status = 'done' AND finished_at < ? ORDER BY finished_at LIMIT ?)", (before, batch)).rowcount)
+
     async def dead(self, events: tuple[str, ...]) -> list[Delivery]:
         """Dead letters of these events, oldest first (the sweep reads what they asked for)."""
         marks = ", ".join("?" * len(events))
         return await self.acall(lambda c: [_row_to_delivery(r) for r in c.execute(
-            f"SELECT {_COLUMNS} FROM deliveries WHERE status = 'dead' AND event IN ({marks}) ORDER BY seq",
+            f"SELECT {_COLUMNS} FROM {_WITH_PAYLOAD} WHERE d.status = 'dead' AND d.event IN ({marks}) ORDER BY d.seq",
             events).fetchall()])
 
     @staticmethod
     def _stats_op(now: float) -> Callable[[sqlite3.Connection], JournalStats]:
         def op(c: sqlite3.Connection) -> JournalStats:
-            counts = dict(c.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status").fetchall())
+            counts = dict(c.execute("SELECT status, n FROM journal_counts").fetchall())   # kept by triggers
             oldest = c.execute("SELECT MIN(received_at) FROM deliveries WHERE status IN ('pending', 'running')").fetchone()[0]
             return JournalStats(pending=counts.get("pending", 0), running=counts.get("running", 0),
                                 dead=counts.get("dead", 0), done=counts.get("done", 0),

@@ -31,6 +31,7 @@ from bot.pacing import schedule, wait_before_reading
 from bot.store import RECONCILE_ACTION, RECONCILE_EVENT, Delivery, Store, create_policy_of, reconcile_job
 
 SWEEPS = "sweep"          # store namespace: when the last sweep ran
+MAX_PAGES = 1000          # of 100 repositories per installation (50 cut an organisation of 5,000 short)
 
 
 async def list_repositories(github, orgs: tuple[str, ...]) -> list[tuple[int, str]]:
@@ -42,7 +43,7 @@ async def list_repositories(github, orgs: tuple[str, ...]) -> list[tuple[int, st
         if orgs and account.lower() not in {o.lower() for o in orgs}:
             continue
         client = github.installation(int(inst["id"]))
-        for page in range(1, 51):
+        for page in range(1, MAX_PAGES + 1):
             data = await client.rest("GET", "/installation/repositories", params={"per_page": 100, "page": page})
             repos = data.get("repositories") or []
             found += [(int(inst["id"]), r["full_name"]) for r in repos

@@ -348,8 +348,27 @@ class Reconciler:
         if log:
             for event, fields in plan.log:
                 log.info(event, **fields) if event not in ("state_lost",) else log.error(event, **fields)
-        return await self._apply(client, full, world, primary, duplicates, plan, settings.language,
-                                 config_problems, log)
+        outcome = await self._apply(client, full, world, primary, duplicates, plan, settings.language,
+                                    config_problems, log)
+        if outcome is not None and outcome.issue is not None and plan.desired is not None:
+            await self._keep_portfolio(full, primary, plan, inputs.checks_at(plan.desired.onboarding_state.level),
+                                       outcome)
+        return outcome
+
+    async def _keep_portfolio(self, full: str, primary: IssueRecord | None, plan: Plan, checks,
+                              outcome: Outcome) -> None:
+        """The portfolio page's record of this onboarding (bot/portfolio/record.py): kept after
+        apply, so the page and badges never ask GitHub."""
+        from bot.portfolio.record import NAMESPACE, build_record
+
+        now = self.now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        wrote = outcome.created or outcome.updated or outcome.comments
+        record = build_record(plan.desired, issue_number=outcome.issue, achieved_level=checks.achieved_level,
+                              target_level=checks.target_level,
+                              jira=await self.store.aget(JIRA_STATUS, full.lower()),
+                              last_activity=now if wrote or primary is None else primary.updated_at, recorded_at=now,
+                              private=checks.snapshot.private is not False)
+        await self.store.aput(NAMESPACE, full.lower(), record)
 
     # ---- apply ----------------------------------------------------------------------------------
     async def _apply(self, client, full: str, world: World, primary: IssueRecord | None, duplicates, plan: Plan,

@@ -38,6 +38,8 @@ def create_app(state: GitHubState | StateHolder) -> Starlette:
 
     async def endpoint(request: Request) -> Response:
         world = holder.state
+        if world.served_url is None:         # the urls in webhook payloads point here
+            world.served_url = str(request.base_url).rstrip("/")
         if world.latency:
             await asyncio.sleep(world.latency)
         raw = await request.body()
@@ -51,7 +53,10 @@ def create_app(state: GitHubState | StateHolder) -> Starlette:
         return handle(world, request, raw)
 
     methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"]
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])
+    from bot.sandbox import play
+
+    # the sandbox page is the stand-in's own (GitHub has no /_sandbox); everything else is GitHub
+    return Starlette(routes=[*play.routes(holder), Route("/{path:path}", endpoint, methods=methods)])
 
 
 def handle(state: GitHubState, request: Request, raw: bytes) -> Response:

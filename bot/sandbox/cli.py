@@ -5,7 +5,9 @@ starts the bot against them with a throwaway App key, delivers GitHub's real
 `repository.transferred` payload, and plays step 1 to 3: the secretariat declares who gets
 access and a coordinator, places the product on level 1 and approves the match; the bot
 creates the Jira project with its grants and the coordinators' GitHub team. Prints the
-onboarding issue, the Jira project and the GitHub team. `--serve` keeps it all running.
+onboarding issue, the Jira project and the GitHub team. `--serve` prints the sandbox page
+(`play.py`) first and keeps it all running, with the stand-in sending the bot GitHub's
+webhook for every change.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from bot.log import configure_logging
+    from bot.sandbox import play
     from bot.sandbox.github import serve_github_standin
     from bot.sandbox.harness import SECRET, Bot
     from bot.sandbox.jira import JiraStandin
@@ -44,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
         bot = Bot(world=world, github_url=github_url, database=Path(tmp) / "sandbox.db",
                   env=jira_environment(jira)).start()
         try:
+            if args.serve:
+                console.print(f"[bold]Sandkassen · the sandbox page[/]: {github_url}{play.PATH}?som={CONTRIBUTOR}\n"
+                              f"[bold]Porteføljen · the portfolio[/]: {bot.url}/\n")
             console.print(f"[bold]GitHub stand-in[/] {github_url}   [bold]Jira stand-in[/] {jira.url}   "
                           f"[bold]bot[/] {bot.url}")
             response = bot.transfer(full_name)
@@ -58,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
             _report(console, bot, full_name)
             _report_access(console, world, jira.state, full_name)
             if args.serve:
-                console.print(f"\nServing. Send signed deliveries to {bot.url}/api/github/webhooks "
+                # from here on, every change (on the page or by the bot) reaches the bot as GitHub's webhook
+                world.state.app.deliver_webhooks = True
+                console.print(f"\nServing. Play at {github_url}{play.PATH}?som={CONTRIBUTOR} — every change there "
+                              f"reaches the bot as a signed webhook. The portfolio is at {bot.url}/. "
+                              f"Send your own deliveries to {bot.url}/api/github/webhooks "
                               f"(secret {SECRET!r}). Ctrl-C stops.")
                 try:
                     while True:

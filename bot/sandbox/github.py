@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bot.sandbox import oauth  # noqa: F401  (registers GitHub's OAuth web flow: the portfolio's sign-in)
 from bot.sandbox.app import create_app
 from bot.sandbox.gql import schema as graphql_schema
 from bot.sandbox.serving import StandinServer, StateHolder

@@ -76,13 +76,18 @@ class Bot:
         return self.deliver("repository", self.world.transfer_payload(full_name), delivery_id)
 
     def settle(self, timeout: float = 20.0) -> None:
-        """Wait until every journaled delivery is done (or dead)."""
+        """Wait until every journaled delivery is done (or dead) and, when the stand-in sends
+        webhooks for changes, until the events the bot's own writes caused are in and done too."""
         store = self.app.state.bot["store"]
+        state = self.world.state
         deadline = time.monotonic() + timeout
         while True:
             stats = store.stats()
             if stats.pending + stats.running == 0:
-                return
+                if not state.webhooks_in_flight():
+                    return
+                state.wait_for_hooks(max(0.1, deadline - time.monotonic()))
+                continue    # what those webhooks journaled is the next round
             if time.monotonic() > deadline:
                 raise AssertionError(f"deliveries still open after {timeout}s: {store.deliveries()}")
             time.sleep(0.02)

@@ -319,16 +319,24 @@ def _issue(repo: Repository, number: str) -> Issue:
 
 
 def _set_labels(ctx: Ctx, repo: Repository, issue: Issue, names: list[Any]) -> None:
-    issue.labels = []
-    _add_labels(ctx, repo, issue, names)
+    before, issue.labels = issue.labels, []
+    _add_labels(ctx, repo, issue, names, emit=False)
+    for name in before:
+        if name not in issue.labels:
+            ctx.state.emit_issue(repo, issue, "unlabeled", ctx.actor, label=name)
+    for name in issue.labels:
+        if name not in before:
+            ctx.state.emit_issue(repo, issue, "labeled", ctx.actor, label=name)
 
 
-def _add_labels(ctx: Ctx, repo: Repository, issue: Issue, names: list[Any]) -> None:
+def _add_labels(ctx: Ctx, repo: Repository, issue: Issue, names: list[Any], emit: bool = True) -> None:
     for raw in names:
         name = raw["name"] if isinstance(raw, dict) else str(raw)
         label = ctx.state.add_label(repo.full_name, name)
         if label.name not in issue.labels:
             issue.labels.append(label.name)
+            if emit:
+                ctx.state.emit_issue(repo, issue, "labeled", ctx.actor, label=label.name)
 
 
 def list_issues(ctx: Ctx, owner: str, name: str) -> Reply:
@@ -391,7 +399,9 @@ def update_issue(ctx: Ctx, owner: str, name: str, number: str) -> Reply:
     if "title" in body:
         if not body["title"]:
             raise validation_failed("Issue", "title", "missing_field")
-        issue.title = str(body["title"])
+        if str(body["title"]) != issue.title:
+            before, issue.title = issue.title, str(body["title"])
+            ctx.state.emit_issue(repo, issue, "edited", ctx.actor, changes={"title": {"from": before}})
     if "body" in body:
         ctx.state.record_edit(issue, body["body"], ctx.actor)
     if "labels" in body:
@@ -404,13 +414,8 @@ def update_issue(ctx: Ctx, owner: str, name: str, number: str) -> Reply:
     new_state = body.get("state")
     if new_state is not None and new_state not in ("open", "closed"):
         raise validation_failed("Issue", "state")
-    if new_state == "closed" and issue.state != "closed":
-        issue.state, issue.closed_at, issue.closed_by = "closed", now, ctx.actor
-        issue.state_reason = reason or "completed"
-    elif new_state == "open" and issue.state != "open":
-        issue.state, issue.closed_at, issue.state_reason = "open", None, "reopened"
-    elif reason is not None and issue.state == "closed":
-        issue.state_reason = reason
+    if new_state is not None or reason is not None:
+        ctx.state.set_issue_state(repo.full_name, issue.number, new_state or issue.state, ctx.actor, reason)
     issue.updated_at = now
     return Reply(200, render.issue_json(ctx.state, repo, issue, ctx.urls))
 
@@ -466,8 +471,8 @@ def update_comment(ctx: Ctx, owner: str, name: str, comment_id: str) -> Reply:
 
 def delete_comment(ctx: Ctx, owner: str, name: str, comment_id: str) -> Reply:
     repo = _issues_repo(ctx, owner, name, write=True)
-    issue, comment = _comment(ctx, repo, comment_id)
-    issue.comments.remove(comment)
+    _, comment = _comment(ctx, repo, comment_id)
+    ctx.state.delete_comment(repo.full_name, comment.id, ctx.actor)
     return Reply(204)
 
 
@@ -515,6 +520,7 @@ def remove_issue_label(ctx: Ctx, owner: str, name: str, number: str, label: str)
         raise StandinError(404, "Label does not exist")
     issue.labels.remove(match)
     issue.updated_at = ctx.state.now()
+    ctx.state.emit_issue(repo, issue, "unlabeled", ctx.actor, label=match)
     return _label_list(ctx, repo, issue)
 
 

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import itertools
 import json
+import queue
 import re
 import secrets
 import string
@@ -292,6 +293,9 @@ class App:
     # stand-in posts nothing: a redelivery is then logged as "failed to connect".
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    # GitHub posts an event for every change (a person's or the bot's own). Off by default:
+    # the tests deliver by hand (harness.Bot.deliver); `os2bot sandbox --serve` turns it on.
+    deliver_webhooks: bool = False
 
     @property
     def bot_login(self) -> str:
@@ -394,6 +398,10 @@ class GitHubState:
         self.hook_deliveries: list[HookDelivery] = []   # the App's webhook delivery log, oldest first
         self._hook_ids = itertools.count(90_000_000_001)  # GitHub's delivery ids are a sequence of their own
         self._hook_threads: list[threading.Thread] = []
+        self._outbox: queue.Queue[tuple[str, bytes]] = queue.Queue()   # events the change made, to post
+        self._outbox_open = 0               # events queued or being posted
+        self._outbox_worker: threading.Thread | None = None
+        self.served_url: str | None = None  # where the stand-in is served (urls in payloads)
 
     # --- time and ids -------------------------------------------------------------
 
@@ -503,6 +511,9 @@ class GitHubState:
                 issue.labels.append(self.add_label(repo, name).name)
             issue.assignees = [self.add_user(a).login for a in assignees]
             r.issues[issue.number] = issue
+            self.emit_issue(r, issue, "opened", issue.user)
+            for name in issue.labels:
+                self.emit_issue(r, issue, "labeled", issue.user, label=name)
             return issue
 
     def add_comment(self, repo: str, number: int, body: str, user: str = "octocat") -> Comment:
@@ -515,7 +526,186 @@ class GitHubState:
                               user=self.users[user.lower()].login, created_at=now, updated_at=now)
             issue.comments.append(comment)
             issue.updated_at = now
+            self.emit_comment(self.repo(repo), issue, comment, "created", comment.user)
             return comment
+
+    def delete_comment(self, repo: str, comment_id: int, user: str) -> Comment:
+        """`user` deletes a comment (web page or REST DELETE)."""
+        with self.lock:
+            r = self.repo(repo)
+            found = self.find_comment(r, comment_id)
+            if found is None:
+                raise KeyError(f"no comment {comment_id} in {repo}")
+            issue, comment = found
+            issue.comments.remove(comment)
+            self.emit_comment(r, issue, comment, "deleted", self.add_user(user).login)
+            return comment
+
+    def set_issue_state(self, repo: str, number: int, state: str, user: str, reason: str | None = None) -> Issue:
+        """`user` closes (`state="closed"`) or reopens an issue; GitHub sends issues.closed/reopened."""
+        with self.lock:
+            issue = self.issue(repo, number)
+            login = self.add_user(user).login
+            if state == "closed" and issue.state != "closed":
+                issue.state, issue.closed_at, issue.closed_by = "closed", self.now(), login
+                issue.state_reason = reason or "completed"
+            elif state == "open" and issue.state != "open":
+                issue.state, issue.closed_at, issue.state_reason = "open", None, "reopened"
+            elif reason is not None and issue.state == "closed":
+                issue.state_reason = reason
+                return issue
+            else:
+                return issue
+            issue.updated_at = self.now()
+            self.emit_issue(self.repo(repo), issue, "closed" if state == "closed" else "reopened", login)
+            return issue
+
+    def push(self, repo: str, files: Mapping[str, bytes | str], user: str, message: str = "Opdatering",
+             removed: Iterable[str] = ()) -> None:
+        """`user` pushes one commit to the default branch: files added or changed, some removed."""
+        with self.lock:
+            r = self.repo(repo)
+            login = self.add_user(user).login
+            added, modified = [], []
+            for path, content in files.items():
+                (modified if path.strip("/") in r.files else added).append(path.strip("/"))
+                self.put_file(repo, path, content)
+            gone = [p.strip("/") for p in removed if p.strip("/") in r.files]
+            for path in gone:
+                self.delete_file(repo, path)
+            inst = self._subscribed(r, "push")
+            if inst is not None:
+                from bot.sandbox import events
+                self._enqueue("push", events.push(self, r, inst, login, message, added=added, modified=modified,
+                                                  removed=gone))
+
+    def transfer_repo(self, owner: str, name: str, user: str, from_owner: str,
+                      files: Mapping[str, bytes | str] | None = None, **attrs: Any) -> Repository:
+        """`user` transfers the repository `from_owner/name` to `owner`: it appears there, and
+        GitHub sends repository.transferred to the App installed on `owner`."""
+        with self.lock:
+            if self.find_repo(owner, name) is not None:
+                raise ValueError(f"{owner}/{name} already exists")
+            self.add_user(from_owner)
+            repo = self.add_repo(owner, name, files=files, **attrs)
+            self._emit_repository(repo, "transferred", user, from_owner=from_owner)
+            return repo
+
+    def create_repo(self, owner: str, name: str, user: str, files: Mapping[str, bytes | str] | None = None,
+                    **attrs: Any) -> Repository:
+        """`user` creates a repository in `owner`; GitHub sends repository.created."""
+        with self.lock:
+            if self.find_repo(owner, name) is not None:
+                raise ValueError(f"{owner}/{name} already exists")
+            repo = self.add_repo(owner, name, files=files, **attrs)
+            self._emit_repository(repo, "created", user)
+            return repo
+
+    def add_installation_repos(self, installation_id: int, names: Iterable[str], user: str) -> None:
+        """An owner gives a selected-repositories installation more repositories; GitHub sends
+        installation_repositories.added."""
+        with self.lock:
+            inst = self.installations[installation_id]
+            added = []
+            for name in names:
+                if name.lower() not in {r.lower() for r in inst.repositories}:
+                    inst.repositories.append(name)
+                    added.append(self.repo(f"{inst.account}/{name}"))
+            if added and self._delivering():
+                from bot.sandbox import events
+                self._enqueue("installation_repositories",
+                              events.installation_repositories(self, inst, added, [], self.add_user(user).login))
+
+    # --- webhooks for changes ---------------------------------------------------------
+    #
+    # GitHub posts an event to the App for every change in a repository the App is installed
+    # on and subscribed to, the App's own changes included (its issues.edited comes back with
+    # the bot as sender). With `app.deliver_webhooks` on, the stand-in does the same: the
+    # payload is built under the lock at the change (a snapshot, as GitHub's), queued, and
+    # posted from a background thread, so no request of the bot ever waits on its own webhook.
+
+    def _delivering(self) -> bool:
+        return bool(self.app.deliver_webhooks and self.app.webhook_url)
+
+    def _subscribed(self, repo: Repository, event: str) -> Installation | None:
+        """The installation GitHub would send `event` for a change in `repo` to, if any."""
+        if not self._delivering():
+            return None
+        from bot.sandbox.events import ALWAYS_SENT
+
+        inst = self.installation_for(repo)
+        if inst is None or (event not in ALWAYS_SENT and event not in inst.events):
+            return None
+        return inst
+
+    def emit_issue(self, repo: Repository, issue: Issue, action: str, sender: str, *,
+                   label: str | None = None, changes: dict | None = None) -> None:
+        inst = self._subscribed(repo, "issues")
+        if inst is None:
+            return
+        from bot.sandbox import events, render
+
+        extra: dict[str, Any] = {}
+        if label is not None:
+            extra["label"] = render.label_json(self.add_label(repo.full_name, label), repo,
+                                               render.Urls(self.served_url or "http://127.0.0.1"))
+        if changes is not None:
+            extra["changes"] = changes
+        self._enqueue("issues", events.issues(self, repo, inst, issue, action, sender, **extra))
+
+    def emit_comment(self, repo: Repository, issue: Issue, comment: Comment, action: str, sender: str,
+                     changes: dict | None = None) -> None:
+        inst = self._subscribed(repo, "issue_comment")
+        if inst is None:
+            return
+        from bot.sandbox import events
+
+        extra = {"changes": changes} if changes is not None else {}
+        self._enqueue("issue_comment", events.issue_comment(self, repo, inst, issue, comment, action, sender, **extra))
+
+    def _emit_repository(self, repo: Repository, action: str, sender: str, from_owner: str | None = None) -> None:
+        inst = self._subscribed(repo, "repository")
+        if inst is None:
+            return
+        from bot.sandbox import events
+
+        self._enqueue("repository", events.repository(self, repo, inst, action, self.add_user(sender).login,
+                                                      from_owner=from_owner))
+
+    def _enqueue(self, event: str, payload: Mapping[str, Any]) -> None:
+        with self.lock:
+            self._outbox_open += 1
+            self._outbox.put((event, json.dumps(payload).encode()))
+            if self._outbox_worker is None:
+                self._outbox_worker = threading.Thread(target=self._post_outbox, name="standin-webhooks", daemon=True)
+                self._outbox_worker.start()
+
+    def _post_outbox(self) -> None:
+        """Post queued events one by one, in order, outside the lock; log each attempt."""
+        while True:
+            try:
+                event, body = self._outbox.get(timeout=1.0)
+            except queue.Empty:
+                with self.lock:
+                    if self._outbox.empty():
+                        self._outbox_worker = None
+                        return
+                continue
+            with self.lock:
+                attempt = self._new_attempt(event, body, str(uuid.uuid4()), False, None)
+                url, secret = self.app.webhook_url, self.app.webhook_secret
+            if url:
+                _send_hook(attempt, url, secret, self.app.id)
+            else:
+                attempt.status_code, attempt.status = 502, "failed to connect"
+            with self.lock:
+                self.hook_deliveries.append(attempt)
+                self._outbox_open -= 1
+
+    def webhooks_in_flight(self) -> int:
+        """Events queued or being posted (see `deliver_webhooks`)."""
+        with self.lock:
+            return self._outbox_open
 
     def add_reaction(self, target: Issue | Comment, content: str, user: str) -> tuple[Reaction, bool]:
         """React once per (user, content) like GitHub; returns (reaction, created)."""
@@ -610,8 +800,15 @@ class GitHubState:
                                                 edited_at=target.created_at, body=target.body or ""))
             target.edits.append(ContentEdit(id=self.next_id(), editor=login, created_at=now, edited_at=now,
                                             body=body or ""))
-            target.body = body
+            before, target.body = target.body, body
             target.updated_at = now
+            changes = {"body": {"from": before or ""}}
+            if isinstance(target, Comment):
+                found = self.find_comment(self.repo(target.repo), target.id)
+                if found is not None:
+                    self.emit_comment(self.repo(target.repo), found[0], target, "edited", login, changes)
+            else:
+                self.emit_issue(self._repo_of(target), target, "edited", login, changes=changes)
             return True
 
     def edit_issue_body(self, repo: str, number: int, body: str, user: str) -> Issue:
@@ -820,8 +1017,13 @@ class GitHubState:
             return attempt
 
     def wait_for_hooks(self, timeout: float = 15.0) -> None:
-        """Wait until every redelivery the stand-in is posting has been answered and logged."""
+        """Wait until every event for a change and every redelivery the stand-in is posting has been
+        answered and logged."""
         deadline = time.monotonic() + timeout
+        while self.webhooks_in_flight():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"webhooks for changes are still being posted after {timeout}s")
+            time.sleep(0.01)
         while True:
             with self.lock:
                 threads, self._hook_threads = self._hook_threads, []

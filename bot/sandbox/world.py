@@ -19,6 +19,22 @@ PRODUCT = "os2eksempel"
 SECRETARIAT = "sekretariat-sofie"
 BOARD_MEMBER = "bestyrelse-bo"
 CONTRIBUTOR = "kommune-karin"
+COORDINATOR = "koordinator-kim"
+# Who a newcomer can be on the sandbox page, and their role (the page names the roles).
+PERSONAS = {CONTRIBUTOR: "contributor", SECRETARIAT: "secretariat", COORDINATOR: "coordinator",
+            BOARD_MEMBER: "board"}
+# The events app.yml subscribes to: what GitHub sends the App (installation events always come).
+APP_EVENTS = ("repository", "issues", "issue_comment", "push")
+# What the page offers: repositories to transfer, files to push, commands each role may write.
+TRANSFER_EXAMPLES = ("niveau-1", "niveau-2", "uden-licens")
+PUSH_FILES = ("licens", "rapport-niveau-2", "readme")
+EXAMPLE_COMMANDS = {
+    "contributor": ["/tjek", "/hjælp"],
+    "secretariat": ["/niveau 1\n/match", "/niveau 2\n/match", f"/koordinator tilføj @{COORDINATOR}",
+                    f"/adgang tilføj @{CONTRIBUTOR} kommune-ansvarlig karin@kommune.dk", "/bestyrelse"],
+    "coordinator": ["/bestyrelse", "/tjek"],
+    "board": ["/godkend", "/tilbageløb Konceptet overlapper med et eksisterende produkt"],
+}
 
 
 REPORT = "OS2eksempel_governance_report.md"
@@ -59,6 +75,28 @@ def report_for_level(report: str, level: int) -> str:
             lines.append(f"> **Ønsket niveau:** {'sandkasse' if level == 0 else level}  ")
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def transfer_files(example: str) -> dict[str, bytes]:
+    """The repository a contributor transfers from the page: the example product at level 1 or
+    2, or at level 1 without its licence file (a push adds it later)."""
+    if example == "niveau-2":
+        return example_files(2)
+    files = example_files(1)
+    if example == "uden-licens":
+        del files["LICENSE"]
+    return files
+
+
+def push_file(key: str) -> tuple[str, bytes]:
+    """A file the page can push: the example's licence, its report filled in for level 2, a README."""
+    if key == "licens":
+        return "LICENSE", (EXAMPLE / "LICENSE").read_bytes()
+    if key == "rapport-niveau-2":
+        return REPORT, example_files(2)[REPORT]
+    if key == "readme":
+        return "README.md", (EXAMPLE / "README.md").read_bytes() + "\n## Kom i gang\n\nSe docs/.\n".encode()
+    raise KeyError(key)
 
 
 @dataclass
@@ -134,10 +172,12 @@ def build_world(*, secretariat_team: str = "os2-sekretariatet", board_team: str 
     state = GitHubState()
     # the permissions app.yml asks for
     installation = state.add_installation(ORG, permissions={
-        "issues": "write", "contents": "read", "metadata": "read", "members": "write", "administration": "write"})
+        "issues": "write", "contents": "read", "metadata": "read", "members": "write", "administration": "write"},
+        events=APP_EVENTS)
     state.add_team_member(ORG, secretariat_team, SECRETARIAT)
     state.add_team_member(ORG, board_team, BOARD_MEMBER)
     state.add_user(CONTRIBUTOR)
+    state.add_user(COORDINATOR)
     world = World(state=state, installation=installation)
     state.add_repo(ORG, ".github", files={".github/os2bot.yml": ORG_CONFIG})
     if product:

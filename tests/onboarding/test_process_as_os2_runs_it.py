@@ -144,5 +144,17 @@ def test_the_legend_and_footer_say_it_as_a_danish_civil_servant_would(process, s
         assert calque not in body
 
 
+def test_no_danish_text_anywhere_uses_the_calques_the_secretariat_pointed_out():
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    texts = [*root.glob("templates/*.da.md.j2"), *root.glob("config/*.yaml")]
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        for calque in ("Punkter med robot", "sat tilbage", "i hånden", "blokerer ikke", "ajour",
+                       "oprettet i de platforme", "vurdering er allerede anmodet"):
+            assert calque not in text, f"{path.name}: {calque!r}"
+
+
 def test_the_communication_line_says_on_the_platforms(process):
     assert "på de platforme" in process.item("communication-channels").text.da

@@ -97,3 +97,23 @@ def raw(base_url: str, state: GitHubState, installation: Installation) -> Iterat
     token = state.issue_token(installation.id).token
     with httpx.Client(base_url=base_url, headers={"Authorization": f"token {token}"}) as client:
         yield client
+
+
+@pytest.fixture
+def receiver():
+    """A webhook endpoint that records what it receives and answers 202: (url, received)."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from bot.sandbox.serving import serve_in_thread
+
+    received: list[dict] = []
+
+    async def hook(request: Request) -> JSONResponse:
+        received.append({"headers": dict(request.headers), "body": await request.body()})
+        return JSONResponse({"status": "queued"}, status_code=202)
+
+    with serve_in_thread(Starlette(routes=[Route("/hook", hook, methods=["POST"])])) as url:
+        yield f"{url}/hook", received

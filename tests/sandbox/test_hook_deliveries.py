@@ -13,13 +13,8 @@ import httpx
 import pytest
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from bot.sandbox.github import GitHubState
-from bot.sandbox.serving import serve_in_thread
 from bot.signature import verify
 from tests.sandbox.conftest import FULL
 
@@ -32,19 +27,6 @@ def transferred(state: GitHubState, installation_id: int) -> dict:
     repo = state.repo(FULL)
     return {"action": "transferred", "repository": {"id": repo.id, "full_name": FULL},
             "installation": {"id": installation_id}}
-
-
-@pytest.fixture
-def receiver():
-    """A webhook endpoint that records what it receives and answers 202."""
-    received: list[dict] = []
-
-    async def hook(request: Request) -> JSONResponse:
-        received.append({"headers": dict(request.headers), "body": await request.body()})
-        return JSONResponse({"status": "queued"}, status_code=202)
-
-    with serve_in_thread(Starlette(routes=[Route("/hook", hook, methods=["POST"])])) as url:
-        yield f"{url}/hook", received
 
 
 async def test_the_log_lists_attempts_newest_first_in_githubs_shape(app_github: GitHub, state: GitHubState,

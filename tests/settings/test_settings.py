@@ -120,3 +120,19 @@ def test_a_malformed_jira_setting_is_named(bot_env, env, expected):
     with pytest.raises(SettingsError) as err:
         load_settings({**bot_env, **env}, dotenv=False)
     assert str(err.value).startswith(expected)
+
+
+def test_the_portfolio_is_public_unless_set_to_members(bot_env):
+    assert load_settings(bot_env, dotenv=False).portfolio_access == "public"
+    assert load_settings({**bot_env, "PORTFOLIO_ACCESS": " Members ", "GITHUB_CLIENT_ID": "i",
+                          "GITHUB_CLIENT_SECRET": "s"}, dotenv=False).portfolio_access == "members"
+    with pytest.raises(SettingsError, match="PORTFOLIO_ACCESS: expected public or members"):
+        load_settings({**bot_env, "PORTFOLIO_ACCESS": "private"}, dotenv=False)
+
+
+def test_members_only_needs_the_apps_oauth_client(bot_env):
+    with pytest.raises(SettingsError, match="GITHUB_CLIENT_ID: PORTFOLIO_ACCESS=members"):
+        load_settings({**bot_env, "PORTFOLIO_ACCESS": "members"}, dotenv=False)
+    s = load_settings({**bot_env, "PORTFOLIO_ACCESS": "members", "GITHUB_CLIENT_ID": "Iv1.abc",
+                       "GITHUB_CLIENT_SECRET": "shh"}, dotenv=False)
+    assert s.github_client_id == "Iv1.abc" and "shh" not in repr(s)
