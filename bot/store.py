@@ -193,6 +193,9 @@ def _split_payloads(conn: sqlite3.Connection, columns: set[str]) -> None:
                      " FROM deliveries", (counter[0],))
 
 
+MAX_RUN = 5000      # deliveries coalesced into one reconcile job at most (see Store._coalesced)
+
+
 class Store:
     """One SQLite connection, used inline under a lock: no thread hops on the hot path.
 
@@ -358,7 +361,9 @@ class Store:
 
     @staticmethod
     def _coalesced(conn: sqlite3.Connection, head: Delivery, now: float, coalesce: frozenset[str]) -> Delivery:
-        """`head` and the run of coalescable deliveries behind it, as one reconcile job."""
+        """`head` and the run of coalescable deliveries behind it, as one reconcile job. A run
+        takes at most MAX_RUN rows: a retry re-claims its run, and marking a backlog of 40,000
+        rows running and pending again on every retry would hold up intake on the loop."""
         try:
             head_create = head.json().get("create") if head.event == RECONCILE_EVENT else None
         except (ValueError, AttributeError):
@@ -369,8 +374,8 @@ class Store:
             "SELECT seq, event, action, next_attempt_at, received_at, retry_from,"
             " CASE WHEN event = ? THEN (SELECT json_extract(CAST(body AS TEXT), '$.create') FROM payloads p"
             "  WHERE p.seq = d.seq AND json_valid(CAST(body AS TEXT))) END"
-            " FROM deliveries d WHERE queue_key = ? AND status = 'pending' AND seq > ? ORDER BY seq",
-            (RECONCILE_EVENT, head.queue_key, head.seq))
+            " FROM deliveries d WHERE queue_key = ? AND status = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+            (RECONCILE_EVENT, head.queue_key, head.seq, MAX_RUN - 1))
         for seq, event, action, due, received, retry_from, create in rows:
             if event not in coalesce or due > now:
                 break
