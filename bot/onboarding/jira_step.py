@@ -11,7 +11,11 @@ shows, kept in the journal between reconciles.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.checks.model import CheckResult, Status
 from bot.errors import PermanentError
@@ -20,6 +24,14 @@ from bot.onboarding.escape import escape_inline, login as safe_login
 from bot.onboarding.provision import JiraPlan
 
 MAX_KEYS = 5
+TEXTS_PATH = Path(__file__).resolve().parents[2] / "config" / "jira_texts.yaml"
+
+
+@lru_cache(maxsize=1)
+def texts() -> dict[str, Any]:
+    """The Jira line's Danish texts (config/jira_texts.yaml)."""
+    with open(TEXTS_PATH, encoding="utf-8") as f:
+        return yaml.safe_load(f)
 
 
 def _said(exc: Exception) -> str:
@@ -46,34 +58,28 @@ async def provision(jira, plan: JiraPlan, *, known_key: str | None, base_url: st
     try:
         project, key = await _project(jira, plan, known_key)
         if project is None:
-            return {"ok": False, "key": None, "problem": f"Nøglen {key} bruges allerede af et andet projekt i Jira.",
-                    "hint": "OS2-sekretariatet vælger en anden nøgle med `/opret-jira NØGLE`."}
+            return {"ok": False, "key": None, "problem": texts()["key_taken"].format(key=key),
+                    "hint": texts()["key_taken_hint"]}
         url = f"{base_url.rstrip('/')}/browse/{key}"
         problems, people, groups, mine = await _grants(jira, key, plan, mine if known_key == key else set())
         missing = [safe_login(login) for login in plan.missing_email]
         if missing:
-            problems.append("Jira-kontoen kendes ikke for " + ", ".join(missing)
-                            + ": angiv e-mail med `/adgang tilføj @bruger rolle e-mail`.")
+            problems.append(texts()["unknown_accounts"].format(logins=", ".join(missing)))
         granted_now = sorted([list(g) for g in mine])
         if problems:
             return {"ok": False, "key": key, "url": url, "problem": " ".join(problems), "granted": granted_now,
-                    "hint": "OS2-sekretariatet eller koordinatoren retter det; botten prøver igen ved næste ændring."}
+                    "hint": texts()["grant_problems_hint"]}
         return {"ok": True, "key": key, "url": url, "granted": granted_now,
-                "message": f"Projektet {key} er oprettet i Jira; {_count(people, 'person', 'personer')} og "
-                           f"{_count(groups, 'gruppe', 'grupper')} har adgang."}
+                "message": texts()["created"].format(key=key, people=_count(people, "person"),
+                                                     groups=_count(groups, "group"))}
     except JiraRefused as exc:
         if log:
             log.warning("jira_refused", status=exc.status, error=str(exc)[:300])
-        who = ("en Jira-administrator skal give botten ret til at oprette projekter og styre projektroller, "
-               "eller OS2-sekretariatet opretter projektet og angiver nøglen med `/opret-jira NØGLE`")
-        if exc.status == 401:
-            return {"ok": False, "key": known_key, "problem": "Jira afviste bottens login (401).",
-                    "hint": "Den, der driver botten, retter JIRA_USER og JIRA_TOKEN."}
-        if exc.status == 403:
-            return {"ok": False, "key": known_key, "problem": "Botten har ikke rettighed til dette i Jira (403).",
-                    "hint": who[0].upper() + who[1:] + "."}
-        return {"ok": False, "key": known_key, "problem": f"Jira afviste ændringen ({exc.status}): {_said(exc)}",
-                "hint": "OS2-sekretariatet retter det nævnte, fx med `/opret-jira NØGLE`."}
+        if exc.status in (401, 403):
+            return {"ok": False, "key": known_key, "problem": texts()[f"refused_{exc.status}"],
+                    "hint": texts()[f"refused_{exc.status}_hint"]}
+        return {"ok": False, "key": known_key, "problem": texts()["refused"].format(status=exc.status, said=_said(exc)),
+                "hint": texts()["refused_hint"]}
 
 
 async def _project(jira, plan: JiraPlan, known_key: str | None) -> tuple[dict | None, str]:
@@ -126,13 +132,13 @@ async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str],
     for role in sorted(set(plan.users) | set(plan.groups)):
         role_id = roles.get(role)
         if role_id is None:
-            problems.append(f"Projektrollen »{escape_inline(role)}« findes ikke i projektet {key}.")
+            problems.append(texts()["no_role"].format(role=escape_inline(role), key=key))
             continue
         ids = []
         for email in sorted(plan.users.get(role, ())):
             user = await jira.find_user(email)
             if user is None:
-                problems.append(f"Ingen Jira-konto med e-mailen {escape_inline(email)}.")
+                problems.append(texts()["no_account"].format(email=escape_inline(email)))
                 continue
             ids.append(user["id"])
         # added without reading first: those already there count as done (bot/jira.py)
@@ -143,7 +149,7 @@ async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str],
                 added = await jira.add_actors(key, role_id, users=users, groups=wanted_groups)
                 mine |= {(role, kind, ident) for kind, ident in added}
             except PermanentError as exc:
-                problems.append(f"Rollen »{escape_inline(role)}« kunne ikke opdateres: {_said(exc)}")
+                problems.append(texts()["role_not_updated"].format(role=escape_inline(role), said=_said(exc)))
                 continue
         people += len(ids)
         groups += len(plan.groups.get(role, ()))
@@ -153,10 +159,12 @@ async def _grants(jira, key: str, plan: JiraPlan, mine: set) -> tuple[list[str],
                 await jira.remove_actor(key, roles[role], **{kind: ident})
                 mine.discard((role, kind, ident))
             except PermanentError as exc:
-                problems.append(f"Adgangen for {escape_inline(ident)} i rollen »{escape_inline(role)}« kunne ikke fjernes: {_said(exc)}")
+                problems.append(texts()["grant_not_removed"].format(who=escape_inline(ident), role=escape_inline(role),
+                                                                   said=_said(exc)))
     return problems, people, groups, mine
 
 
-def _count(n: int, one: str, many: str) -> str:
-    """'ingen grupper', '1 person', '2 personer'."""
-    return f"ingen {many}" if n == 0 else f"{n} {one if n == 1 else many}"
+def _count(n: int, kind: str) -> str:
+    """'ingen grupper', '1 person', '2 personer' (config/jira_texts.yaml: count)."""
+    one, many = texts()["count"][kind]
+    return texts()["count"]["none"].format(many=many) if n == 0 else f"{n} {one if n == 1 else many}"
