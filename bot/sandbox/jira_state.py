@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from bot.sandbox.serving import RequestLog
 
 FLAVOURS = ("cloud", "datacenter")
 
@@ -148,7 +149,7 @@ class Fault:
         return self.remaining > 0 and (self.match is None or bool(self.match.search(f"{method} {path}")))
 
 
-class JiraState:
+class JiraState(RequestLog):
     """The stand-in's whole world. Every public method takes the one lock."""
 
     def __init__(self, flavour: str = "cloud", *, server_title: str = "Jira", deployment_type: str | None = None,
@@ -389,24 +390,6 @@ class JiraState:
         return user
 
     # --- test hooks -----------------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[LoggedRequest]:
-        with self.lock:
-            return list(self.log)
-
-    def count(self, **where: Any) -> int:
-        """Requests whose fields equal `where` (method='POST', status=400, write=True …);
-        `path` may be a regular expression matched against the whole path."""
-        pattern = where.pop("path", None)
-        with self.lock:
-            return sum(1 for entry in self.log
-                       if (pattern is None or re.fullmatch(pattern, entry.path))
-                       and all(getattr(entry, k) == v for k, v in where.items()))
-
-    def reset_counts(self) -> None:
-        with self.lock:
-            self.log.clear()
 
     def fail_next(self, n: int = 1, status: int = 503, match: str | None = None, retry_after: int | None = None) -> None:
         """The next n requests (whose "METHOD /path" the regex `match` finds, if given) fail

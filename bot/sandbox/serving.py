@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import threading
 import time
-from typing import Iterator
+from typing import Any, Iterator
 
 import uvicorn
 
@@ -39,6 +40,28 @@ def serve_in_thread(app, *, host: str = "127.0.0.1", port: int = 0, startup_time
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+class RequestLog:
+    """Test hooks over a stand-in's request log: both stand-ins keep `self.lock` and `self.log`."""
+
+    @property
+    def requests(self) -> list:
+        with self.lock:
+            return list(self.log)
+
+    def count(self, **where: Any) -> int:
+        """Requests whose fields equal `where` (method='POST', write=True, status=400 …);
+        `path` may be a regular expression matched against the whole path."""
+        pattern = where.pop("path", None)
+        with self.lock:
+            return sum(1 for entry in self.log
+                       if (pattern is None or re.fullmatch(pattern, entry.path))
+                       and all(getattr(entry, k) == v for k, v in where.items()))
+
+    def reset_counts(self) -> None:
+        with self.lock:
+            self.log.clear()
 
 
 class StateHolder:

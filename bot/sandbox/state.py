@@ -25,6 +25,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from bot.sandbox.serving import RequestLog
 
 BOT_SLUG = "os2bot"
 REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
@@ -356,7 +357,7 @@ class Fault:
 DEFAULT_PERMISSIONS = {"issues": "write", "contents": "read", "metadata": "read", "members": "read"}
 
 
-class GitHubState:
+class GitHubState(RequestLog):
     """The stand-in's whole world. Every public method takes the one lock."""
 
     def __init__(self, app_id: int = 123456, slug: str = BOT_SLUG, *, app_owner: str = "OS2",
@@ -1051,28 +1052,6 @@ class GitHubState:
                             redelivery=redelivery, url=self.app.webhook_url)
 
     # --- test hooks -----------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[LoggedRequest]:
-        with self.lock:
-            return list(self.log)
-
-    def count(self, **where: Any) -> int:
-        """Requests whose fields equal `where` (e.g. kind='graphql', write=True, method='POST');
-        `path` may be a regular expression matched against the whole path."""
-        pattern = where.pop("path", None)
-        with self.lock:
-            found = 0
-            for entry in self.log:
-                if pattern is not None and not re.fullmatch(pattern, entry.path):
-                    continue
-                if all(getattr(entry, key) == value for key, value in where.items()):
-                    found += 1
-            return found
-
-    def reset_counts(self) -> None:
-        with self.lock:
-            self.log.clear()
 
     def fail_next(self, n: int = 1, status: int = 502, match: str | None = None) -> None:
         """The next n requests (whose path matches `match`, if given) fail with `status`."""
